@@ -1,0 +1,5 @@
+"""``python -m cvecheck``: the same as the ``cvecheck`` command."""
+
+from cvecheck.cli import main
+
+main()

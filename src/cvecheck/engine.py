@@ -1,0 +1,221 @@
+"""Evaluate a rule set against one programme: pure, deterministic, no I/O and no clock.
+
+For each rule: applicability first (a condition that fails gives not_applicable with its
+reason; one the file is silent on gives cannot_assess with its question), then each
+requirement on its own. A rule is a gap if any requirement is a gap, else cannot_assess if
+any is unstated, else pass. Waivers are honoured here, in the one place, so every output
+agrees on them: an unexpired waiver turns the outcome into waived, an expired one is ignored
+and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from cvecheck.loader import SourceMap
+from cvecheck.report import Report
+from cvecheck.results import (
+    Coverage,
+    Finding,
+    FocusArea,
+    Location,
+    Notice,
+    RuleResult,
+    Status,
+    Waiver,
+)
+from cvecheck.rules import CompiledRule, RuleSet
+
+_MISSING = object()
+Checks = tuple[tuple[tuple[str, ...], Draft202012Validator], ...]
+
+
+def evaluate(
+    ruleset: RuleSet,
+    data: Mapping[str, Any],
+    source_map: SourceMap,
+    *,
+    waivers: Iterable[Waiver] = (),
+    today: date,
+    programme_name: str = "",
+    programme_hash: str = "",
+    tool_version: str = "",
+) -> Report:
+    """Run every rule of ``ruleset`` on ``data`` (the programme's evaluation view)."""
+    by_rule = {waiver.rule: waiver for waiver in waivers}
+    notices: list[Notice] = []
+    results: list[RuleResult] = []
+    for compiled in ruleset.rules:
+        result = evaluate_rule(compiled, data, source_map)
+        waiver = by_rule.get(compiled.id)
+        if waiver is not None:
+            result, notice = _apply_waiver(result, waiver, today)
+            if notice is not None:
+                notices.append(notice)
+        results.append(result)
+    rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
+    return Report(
+        file=source_map.file,
+        programme_name=programme_name,
+        programme_hash=programme_hash,
+        tool_version=tool_version,
+        ruleset_version=ruleset.version,
+        rules=rules,
+        results=tuple(results),
+        focus_coverage=_focus_coverage(results, rules),
+        section_coverage=_section_coverage(results, ruleset),
+        notices=tuple(notices),
+    )
+
+
+def evaluate_rule(
+    compiled: CompiledRule, data: Mapping[str, Any], source_map: SourceMap
+) -> RuleResult:
+    """The outcome of one rule on one programme's data; a defect in the rule gives error."""
+    try:
+        return _evaluate_rule(compiled, data, source_map)
+    except Exception as error:  # a rule-pack defect must surface as a result, never a crash
+        problem = f"{type(error).__name__}: {error}"
+        reason = f"the rule could not be evaluated ({problem}); fix {compiled.file}"
+        return RuleResult(compiled.id, Status.ERROR, reason=reason)
+
+
+def _evaluate_rule(
+    compiled: CompiledRule, data: Mapping[str, Any], source_map: SourceMap
+) -> RuleResult:
+    unknown_condition: tuple[str, Location] | None = None
+    for condition, checks in compiled.conditions:
+        verdict, path = _check(checks, data)
+        if verdict is False:
+            return RuleResult(
+                compiled.id,
+                Status.NOT_APPLICABLE,
+                reason=condition.reason,
+                location=source_map.locate(path),
+            )
+        if verdict is None and unknown_condition is None:
+            unknown_condition = (condition.ask, source_map.locate(path))
+    if unknown_condition is not None:
+        ask, location = unknown_condition
+        question = Finding("applies-when", ask, location)
+        return RuleResult(
+            compiled.id, Status.CANNOT_ASSESS, questions=(question,), location=location
+        )
+
+    gaps: list[Finding] = []
+    questions: list[Finding] = []
+    for requirement in compiled.requirements:
+        verdict, path = _check(requirement.checks, data)
+        if verdict is False:
+            gaps.append(
+                Finding(requirement.spec.name, requirement.spec.gap, source_map.locate(path))
+            )
+        elif verdict is None:
+            questions.append(
+                Finding(requirement.spec.name, requirement.spec.ask, source_map.locate(path))
+            )
+    if gaps:
+        status = Status.GAP
+    elif questions:
+        status = Status.CANNOT_ASSESS
+    else:
+        status = Status.PASS
+    findings = gaps or questions
+    return RuleResult(
+        compiled.id,
+        status,
+        gaps=tuple(gaps),
+        questions=tuple(questions),
+        location=findings[0].location if findings else None,
+    )
+
+
+def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, tuple[str, ...]]:
+    """True if every path holds, False if a stated value fails, None if a value is unstated."""
+    missing: tuple[str, ...] | None = None
+    for path, validator in checks:
+        value = _resolve(data, path)
+        if value is _MISSING:
+            if missing is None:
+                missing = path
+        elif not validator.is_valid(value):
+            return False, path
+    if missing is not None:
+        return None, missing
+    return True, checks[0][0]
+
+
+def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict):
+            return _MISSING
+        value = value.get(key, _MISSING)
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def _apply_waiver(
+    result: RuleResult, waiver: Waiver, today: date
+) -> tuple[RuleResult, Notice | None]:
+    if date.fromisoformat(waiver.expires) < today:
+        notice = Notice(
+            "waiver-expired",
+            f"the waiver for {waiver.rule} expired on {waiver.expires} and is not honoured; "
+            "renew it or close the gap",
+            waiver.location,
+        )
+        return result, notice
+    if result.status in (Status.PASS, Status.NOT_APPLICABLE):
+        notice = Notice(
+            "waiver-unused",
+            f"the waiver for {waiver.rule} is not needed (the rule's outcome is "
+            f"{result.status.value}); remove it",
+            waiver.location,
+        )
+        return result, notice
+    waived = RuleResult(
+        result.rule_id,
+        Status.WAIVED,
+        gaps=result.gaps,
+        questions=result.questions,
+        reason=waiver.reason,
+        location=result.location,
+        waiver=waiver,
+        waived_status=result.status,
+    )
+    return waived, None
+
+
+def _count(results: Iterable[RuleResult]) -> dict[Status, int]:
+    counts = dict.fromkeys(Status, 0)
+    for result in results:
+        counts[result.status] += 1
+    return counts
+
+
+def _focus_coverage(results: list[RuleResult], rules: Mapping[str, Any]) -> tuple[Coverage, ...]:
+    return tuple(
+        Coverage(
+            area.value, area.label, _count(r for r in results if rules[r.rule_id].focus == area)
+        )
+        for area in FocusArea
+    )
+
+
+def _section_coverage(results: list[RuleResult], ruleset: RuleSet) -> tuple[Coverage, ...]:
+    rules = ruleset.by_id()
+    return tuple(
+        Coverage(
+            section.id,
+            section.title,
+            _count(r for r in results if rules[r.rule_id].rule.source.section == section.id),
+        )
+        for pack in ruleset.packs
+        for section in pack.sections
+    )

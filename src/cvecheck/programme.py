@@ -1,0 +1,1055 @@
+"""The programme description: typed models, the one source of its JSON Schema.
+
+Every field is optional because "not stated" is a valid state that rules turn into a question.
+A value means "stated"; ``false``, ``none`` or an empty list mean "stated absent". Unknown keys
+and wrong types are input errors with a line and column (see ``parse_programme``). A few facts
+that JSON Schema cannot say comfortably are derived here as computed fields, so rules stay data.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, computed_field
+
+from cvecheck.loader import Loaded, SourceMap
+from cvecheck.results import InputError, Issue, Path
+
+SCHEMA_VERSION = "1"
+
+IsoDate = Annotated[date, Strict(False)]
+"""A date written as YYYY-MM-DD. The loader keeps dates as text; this parses and checks them."""
+
+
+def stated(description: str, **extra: Any) -> Any:
+    """An optional field: absent means "not stated", which rules report as a question."""
+    return Field(default=None, description=description, **extra)
+
+
+class Section(BaseModel):
+    """Base of every block: unknown keys are errors, and YAML 1.1 look-alikes are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- programme -----------------------------------------------------------------------------
+
+Stage = Literal["primary", "secondary", "tertiary"]
+Setting = Literal[
+    "community",
+    "school",
+    "health",
+    "family",
+    "prison",
+    "probation",
+    "parole",
+    "online",
+    "returnees",
+]
+
+
+class Owner(Section):
+    organisation: str | None = stated("Name of the organisation that runs the programme.")
+    type: Literal["government", "ngo", "private", "academic", "mixed"] | None = stated(
+        "Kind of organisation that owns the programme."
+    )
+
+
+class Funding(Section):
+    sources: list[str] | None = stated("Who funds the programme.")
+    secured_until: IsoDate | None = stated("Date until which funding is secured (YYYY-MM-DD).")
+
+
+class ProgrammeInfo(Section):
+    id: str | None = stated("A short identifier for the programme, stable across versions.")
+    name: str | None = stated("The programme's name.")
+    owner: Owner | None = stated("Who runs the programme.")
+    country: str | None = stated("Country where it is delivered (name or ISO code; quote `NO`).")
+    geography: Literal["national", "regional", "local", "online_only"] | None = stated(
+        "Geographic reach of the programme."
+    )
+    version: str | None = stated("Version of this description, e.g. '2.1' (quote it).")
+    status: Literal["design", "pilot", "operational", "closed"] | None = stated(
+        "Stage of the programme's life."
+    )
+    start_date: IsoDate | None = stated("When delivery started or will start (YYYY-MM-DD).")
+    stages: list[Stage] | None = stated(
+        "Prevention stages served: secondary (people at risk) and/or tertiary (people already "
+        "involved, incl. prison and parole). Primary prevention is out of scope for most rules."
+    )
+    settings: list[Setting] | None = stated(
+        "Where the programme works. List every setting; one that is not listed counts as absent."
+    )
+    participation: Literal["voluntary", "mandated", "mixed"] | None = stated(
+        "Whether people take part voluntarily or under a mandate (e.g. licence conditions)."
+    )
+    funding: Funding | None = stated("How the programme is funded.")
+    description: str | None = stated("A plain description of the programme (about 300 words).")
+
+
+# --- target population and ideology ---------------------------------------------------------
+
+Ideology = Literal[
+    "islamist",
+    "far_right",
+    "far_left",
+    "ethno_nationalist",
+    "separatist",
+    "single_issue",
+    "incel",
+    "conspiracy",
+    "mixed_unclear_unstable",
+    "idiosyncratic",
+    "school_massacre_fixation",
+    "other",
+]
+GroupRole = Literal["leader", "ideologue", "middle", "follower", "sympathiser", "lone"]
+
+
+class AgeRange(Section):
+    min: int | None = stated("Youngest age served.", ge=0, le=120)
+    max: int | None = stated("Oldest age served.", ge=0, le=120)
+
+
+class NuanceExpertise(Section):
+    available: bool | None = stated(
+        "Does the team understand the differences between and within the ideologies it meets?"
+    )
+    source: str | None = stated("Where that expertise comes from (staff, advisers, training).")
+
+
+class IdeologyHandling(Section):
+    nuance_expertise: NuanceExpertise | None = stated(
+        "Expertise in the nuances between and within ideological positions."
+    )
+    flexible_for_mixed_or_idiosyncratic: bool | None = stated(
+        "Can the approach be tailored for people with mixed, unstable or idiosyncratic beliefs?"
+    )
+
+
+class TargetPopulation(Section):
+    description: str | None = stated("Who the programme is for, in plain words.")
+    age_range: AgeRange | None = stated("Ages served.")
+    genders: list[Literal["male", "female", "non_binary", "any"]] | None = stated("Genders served.")
+    ideologies: list[Ideology] | None = stated("Ideologies of the people the programme supports.")
+    ideology_handling: IdeologyHandling | None = stated("How ideological differences are handled.")
+    group_role_considered: bool | None = stated(
+        "Is the role a person held in a group (leader, follower...) recorded and used in planning?"
+    )
+    role_categories_used: list[GroupRole] | None = stated(
+        "Group roles the programme distinguishes."
+    )
+    includes_returnees: bool | None = stated(
+        "Does the programme support people returning from conflict zones (e.g. Syria and Iraq)?"
+    )
+    includes_children: bool | None = stated("Does the programme support children?")
+
+
+# --- needs assessment ------------------------------------------------------------------------
+
+CoreNeed = Literal[
+    "identity",
+    "belonging",
+    "significance",
+    "purpose",
+    "protection",
+    "adventure",
+    "material",
+    "justice_grievance",
+    "other",
+]
+
+
+class ProsocialAlternative(Section):
+    need: CoreNeed = Field(description="The need that extremism was meeting.")
+    alternative: str = Field(description="The prosocial way the programme offers to meet it.")
+
+
+class PsychologicalSupport(Section):
+    available: bool | None = stated("Is psychological support available to participants?")
+    trauma_informed: bool | None = stated("Is the support trauma-informed?")
+    clinicians: bool | None = stated("Are qualified clinicians involved?")
+    for_returnees: bool | None = stated("Is there support for returnees' experiences of violence?")
+
+
+class RapidContact(Section):
+    available: bool | None = stated("Can staff make contact quickly when someone shows doubt?")
+    max_response_hours: int | None = stated("Longest time to first contact, in hours.", ge=0)
+
+
+class DisillusionmentResponse(Section):
+    approach_uses_disillusionment: bool | None = stated(
+        "Does the approach work with disillusionment with the movement?"
+    )
+    rapid_contact_capacity: RapidContact | None = stated(
+        "Capacity to act on what may be fleeting moments of disillusionment."
+    )
+
+
+class FormerInsights(Section):
+    used: bool | None = stated(
+        "Are formers' accounts of engagement and disengagement used to design the programme?"
+    )
+    bias_limits_noted: bool | None = stated(
+        "Are the limits of such accounts (recall and hindsight bias) noted and allowed for?"
+    )
+
+
+class NeedsAssessment(Section):
+    method: str | None = stated("How needs are assessed (e.g. case-formulation interview).")
+    core_needs_considered: list[CoreNeed] | None = stated(
+        "Core needs the assessment looks for (identity, belonging, significance...)."
+    )
+    prosocial_alternatives: list[ProsocialAlternative] | None = stated(
+        "Prosocial ways of meeting each need that extremism met."
+    )
+    basic_needs_first: bool | None = stated(
+        "Are basic needs (housing, income, safety, health) met before ideological work starts?"
+    )
+    psychological_support: PsychologicalSupport | None = stated("Psychological support on offer.")
+    disillusionment_response: DisillusionmentResponse | None = stated(
+        "How the programme responds to disillusionment."
+    )
+    former_insights_used_in_design: FormerInsights | None = stated(
+        "Use of formers' experiences in programme design."
+    )
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+Component = Literal[
+    "mentoring",
+    "counselling",
+    "family_support",
+    "theological",
+    "ideological",
+    "psychological",
+    "education",
+    "employment",
+    "housing",
+    "practical",
+    "sport_diversion",
+    "online",
+]
+
+
+class Dose(Section):
+    sessions: str | None = stated("How many sessions, how often (free text).")
+    duration_months: int | None = stated("Typical length of support in months.", ge=0)
+
+
+class ExitAndAftercare(Section):
+    post_exit_review: bool | None = stated("Is each case reviewed after it leaves the programme?")
+    months: list[int] | None = stated("Months after exit at which reviews take place.")
+
+
+class Delivery(Section):
+    rationale_theory: str | None = stated("Why the approach should work (theory, evidence).")
+    components: list[Component] | None = stated("What the programme delivers.")
+    individual_case_plan: bool | None = stated(
+        "Does each person get a case plan tailored to their individual and ecological factors?"
+    )
+    modes: list[Literal["face_to_face", "phone", "video", "messaging", "group"]] | None = stated(
+        "How support is delivered."
+    )
+    dose: Dose | None = stated("How much support a person receives.")
+    tailoring_rules: str | None = stated("How delivery is adapted to the person.")
+    fidelity_monitoring: bool | None = stated("Is delivery checked against the design?")
+    case_review_cadence_weeks: int | None = stated("Weeks between case reviews.", ge=0)
+    exit_and_aftercare: ExitAndAftercare | None = stated("What happens when a case closes.")
+
+
+# --- staff and formers -----------------------------------------------------------------------
+
+StaffRole = Literal[
+    "mentor",
+    "case_manager",
+    "counsellor",
+    "psychologist",
+    "theologian",
+    "social_worker",
+    "police",
+    "probation",
+    "online_moderator",
+    "coordinator",
+    "youth_worker",
+    "other",
+]
+
+
+class StaffTraining(Section):
+    topics: list[str] | None = stated("Training topics.")
+    hours: int | None = stated("Hours of training.", ge=0)
+
+
+class StaffMember(Section):
+    role: StaffRole = Field(description="What this group of staff does.")
+    count: int | None = stated("How many people hold this role.", ge=0)
+    is_former: bool | None = stated("Are these people former extremists?")
+    qualifications: str | None = stated("Qualifications required.")
+    training: StaffTraining | None = stated("Training given.")
+    vetting: bool | None = stated("Are they vetted before they start?")
+
+
+class Credibility(Section):
+    assessed: bool | None = stated(
+        "Is each former's credibility with the target audience assessed before they are used?"
+    )
+    basis: str | None = stated("How credibility is judged.")
+
+
+class FormerSelection(Section):
+    credibility_with_target_audience: Credibility | None = stated("Credibility with the audience.")
+    ideology_or_movement_match: Literal["yes", "partial", "no"] | None = stated(
+        "Does the former come from the ideology or movement the programme addresses?"
+    )
+    specialist_knowledge_of_target_ideology: bool | None = stated(
+        "Is the former's specialist knowledge of that ideology or movement checked?"
+    )
+    time_since_exit_years_min: int | None = stated(
+        "Minimum years since leaving the movement.", ge=0
+    )
+    motivations_assessed: bool | None = stated(
+        "Are the former's motivations for doing this work assessed?"
+    )
+    background_check: bool | None = stated("Is a background check done?")
+
+
+class FormerRiskAndWellbeing(Section):
+    physical_safety_plan: bool | None = stated(
+        "Is there a plan for the physical risks a former may face (threats, retaliation)?"
+    )
+    emotional_risk_assessed: bool | None = stated(
+        "Are the emotional risks of the work to the former (retraumatisation) assessed?"
+    )
+    support_available: (
+        list[Literal["clinical_supervision", "peer_support", "counselling", "none"]] | None
+    ) = stated("Support available to formers; `[none]` if there is none.")
+
+
+class FormerTraining(Section):
+    provided: bool | None = stated("Are formers trained before they deliver?")
+    before_delivery: bool | None = stated("Is the training completed before any delivery?")
+    pedagogical_skills: bool | None = stated("Does it cover teaching, facilitation, mentoring?")
+    emotional_skills: bool | None = stated(
+        "Does it cover emotional skills: self-care, boundaries, handling retraumatisation?"
+    )
+    safeguarding: bool | None = stated("Does it cover safeguarding?")
+    online_work: bool | Literal["not_applicable"] | None = stated(
+        "Does it cover working online (or `not_applicable` if formers do not work online)?"
+    )
+    hours: int | None = stated("Hours of training.", ge=0)
+
+
+class Supervision(Section):
+    frequency: Literal["weekly", "fortnightly", "monthly", "quarterly", "none"] | None = stated(
+        "How often formers receive supervision."
+    )
+    by: str | None = stated("Who supervises them.")
+
+
+class Formers(Section):
+    used: bool | None = stated("Does the programme involve former extremists in any role?")
+    roles: (
+        list[
+            Literal[
+                "mentor",
+                "counsellor",
+                "messenger",
+                "trainer",
+                "research_informant",
+                "online_outreach",
+            ]
+        ]
+        | None
+    ) = stated("What formers do.")
+    selection: FormerSelection | None = stated("How formers are selected.")
+    risk_and_wellbeing: FormerRiskAndWellbeing | None = stated(
+        "Risks to formers and their support."
+    )
+    training: FormerTraining | None = stated("Training given to formers.")
+    supervision: Supervision | None = stated("Supervision after training.")
+    paired_with_professionals: bool | None = stated("Do formers work alongside professional staff?")
+    contract_and_pay: Literal["paid", "volunteer", "mixed"] | None = stated(
+        "Whether formers are paid."
+    )
+
+
+# --- social ecology --------------------------------------------------------------------------
+
+
+class FamilyWork(Section):
+    work_with_family: bool | None = stated("Does the programme work with families?")
+    family_training: bool | None = stated("Are families given training in how to engage?")
+    family_support: bool | None = stated("Are families supported in their own right?")
+
+
+class PeerWork(Section):
+    peer_network_skills: bool | None = stated(
+        "Does the programme build preventative skills within peer networks?"
+    )
+    harmful_ties_management: bool | None = stated(
+        "Does it help people step away from peers who pull them back into extremism?"
+    )
+
+
+class CommunityWork(Section):
+    resilience_building: bool | None = stated("Does it build community resilience?")
+    intercommunity_dialogue: bool | None = stated("Does it foster dialogue between communities?")
+
+
+class SocialEcology(Section):
+    individual: bool | None = stated("Does it address individual risk and protective factors?")
+    family: FamilyWork | None = stated("Work with families.")
+    peers: PeerWork | None = stated("Work with peer networks.")
+    community: CommunityWork | None = stated("Work with the wider community.")
+    socio_economic: (
+        list[Literal["employment", "education", "housing", "benefits", "debt"]] | None
+    ) = stated("Socio-economic needs addressed; `[]` if none.")
+    structural_barriers_addressed: (
+        list[
+            Literal[
+                "discrimination",
+                "legal_status",
+                "political_exclusion",
+                "record_checks",
+                "other",
+            ]
+        ]
+        | None
+    ) = stated("Structural barriers to prosocial life addressed; `[]` if none.")
+    reintegration_support_in_place: bool | None = stated(
+        "Before someone leaves, does the programme check that family and community support is in place?"
+    )
+
+
+# --- multi-agency ----------------------------------------------------------------------------
+
+Sector = Literal[
+    "police",
+    "probation",
+    "prison",
+    "health",
+    "mental_health",
+    "education",
+    "social_care",
+    "local_gov",
+    "ngo",
+    "faith",
+    "employment",
+    "housing",
+    "intelligence",
+    "other",
+]
+
+
+class Coordinator(Section):
+    role: str | None = stated("Title of the post that coordinates partners.")
+    named_post: bool | None = stated("Is it a named, funded post (not a shared duty)?")
+
+
+class Partner(Section):
+    agency: str = Field(description="Name of the partner agency.")
+    sector: Sector = Field(description="Sector the partner belongs to.")
+    role: str | None = stated("What the partner contributes.")
+
+
+class CasePanel(Section):
+    exists: bool | None = stated("Is there a multi-agency panel that discusses cases?")
+    chair: str | None = stated("Who chairs it.")
+    members: list[str] | None = stated("Agencies that sit on it.")
+    cadence_weeks: int | None = stated("Weeks between meetings.", ge=0)
+
+
+class InformationSharing(Section):
+    agreement: bool | None = stated("Is there a written information-sharing agreement?")
+    legal_basis: str | None = stated("The legal basis for sharing (free text).")
+    consent_model: str | None = stated("When consent is sought (free text).")
+
+
+class Escalation(Section):
+    exists: bool | None = stated("Is there a written route for escalating rising risk?")
+    to: list[Literal["police", "security_service", "safeguarding", "health"]] | None = stated(
+        "Where cases are escalated to."
+    )
+
+
+class Capacity(Section):
+    caseload_per_worker: int | None = stated("Typical open cases per worker.", ge=0)
+    staffing_gaps_recorded: bool | None = stated(
+        "Are time and staff shortages recorded and reviewed?"
+    )
+    constraints_plan: bool | None = stated(
+        "Is there a plan for delivering under time and staff shortages?"
+    )
+
+
+class MultiAgency(Section):
+    lead_agency: str | None = stated("Agency accountable for the programme.")
+    coordinator: Coordinator | None = stated("Who coordinates partners day to day.")
+    partners: list[Partner] | None = stated("Partner agencies and their sectors.")
+    case_panel: CasePanel | None = stated("The multi-agency case panel.")
+    information_sharing: InformationSharing | None = stated("How partners share information.")
+    escalation_protocol: Escalation | None = stated("How rising risk is escalated.")
+    shared_risk_assessment: bool | None = stated(
+        "Do partners use one shared risk assessment for each case?"
+    )
+    onward_referral_routes: list[str] | None = stated("Services people can be referred on to.")
+    practitioner_feedback_loop: bool | None = stated(
+        "Is there a regular way to learn from front-line providers working under constraints?"
+    )
+    capacity: Capacity | None = stated("Caseloads and staffing.")
+
+    @computed_field(description="Derived: number of distinct sectors among the partners.")  # type: ignore[prop-decorator]
+    @property
+    def partner_sector_count(self) -> int | None:
+        if self.partners is None:
+            return None
+        return len({partner.sector for partner in self.partners})
+
+
+# --- community engagement and reporting ------------------------------------------------------
+
+
+class PreReportingAdvice(Section):
+    available: bool | None = stated("Is advice available to people thinking of raising a concern?")
+    channel: str | None = stated("Where that advice is given.")
+
+
+class ReporterUpdates(Section):
+    policy: Literal["yes", "limited", "no"] | None = stated(
+        "Are people who raise a concern told what happened next?"
+    )
+    what_can_be_shared: str | None = stated("What can be shared with them (free text).")
+
+
+class PostReportingSupport(Section):
+    updates_to_reporter: ReporterUpdates | None = stated("Updates after a report.")
+    emotional_support: bool | None = stated(
+        "Is emotional or psychological support offered to the person who reported?"
+    )
+    named_contact: bool | None = stated("Does the reporter get a named contact?")
+
+
+class ProceduralJustice(Section):
+    reporter_treatment_standard: bool | None = stated(
+        "Is there a written standard for treating people who report fairly and respectfully?"
+    )
+    reported_person_rights: bool | None = stated(
+        "Are people who are reported told their rights, that support is voluntary, and how to complain?"
+    )
+    complaints_route: bool | None = stated("Is there a complaints route?")
+
+
+class CommunityAndReporting(Section):
+    receives_concerns: bool | None = stated(
+        "Does the programme receive concerns raised by family, friends or community members?"
+    )
+    stakeholders_in_design: bool | None = stated(
+        "Were community stakeholders involved in designing the programme?"
+    )
+    stakeholders_in_delivery: bool | None = stated(
+        "Are community stakeholders involved in delivering it?"
+    )
+    reporting_channels: (
+        list[
+            Literal[
+                "helpline", "online_form", "local_police", "ngo", "school", "faith_leader", "other"
+            ]
+        ]
+        | None
+    ) = stated("Ways a concern can be raised.")
+    pre_reporting_advice: PreReportingAdvice | None = stated("Advice before reporting.")
+    post_reporting_support: PostReportingSupport | None = stated("Support after reporting.")
+    procedural_justice: ProceduralJustice | None = stated("Fair treatment of everyone involved.")
+    confidentiality_statement: bool | None = stated(
+        "Is there a published statement of how reporters' identities are protected?"
+    )
+
+
+# --- online ----------------------------------------------------------------------------------
+
+OnlineMetric = Literal[
+    "views",
+    "impressions",
+    "clicks",
+    "followers",
+    "shares",
+    "likes",
+    "comments",
+    "watch_time",
+    "click_through_rate",
+]
+OutcomeType = Literal[
+    "reach",
+    "engagement",
+    "attitudinal",
+    "behavioural",
+    "wellbeing",
+    "social_ties",
+    "employment",
+    "recidivism",
+    "risk_score_change",
+    "help_seeking",
+    "other",
+]
+
+
+class Platform(Section):
+    name: str = Field(description="Platform name.")
+    category: Literal["mainstream", "alternative", "encrypted_messaging", "gaming", "search"] = (
+        Field(description="Kind of platform; `alternative` covers fringe sites.")
+    )
+
+
+class Targeting(Section):
+    method: Literal["keywords", "network_mapping", "self_referral", "broad", "other"] | None = (
+        stated("How the audience is found.")
+    )
+    tailored_per_platform: bool | None = stated("Is the approach tailored for each platform?")
+
+
+class Messenger(Section):
+    type: Literal[
+        "former", "survivor", "peer", "religious_scholar", "professional", "influencer", "other"
+    ] = Field(description="Who delivers the messages.")
+    credibility_rationale: str | None = stated("Why this audience will find them credible.")
+
+
+class CoDesign(Section):
+    in_development: bool | None = stated("Does the target group help develop the messages?")
+    in_delivery: bool | None = stated("Does the target group help deliver them?")
+
+
+class StaffOnlineTraining(Section):
+    provided: bool | None = stated("Do staff who work online receive formal training for it?")
+    topics: list[str] | None = stated("Training topics.")
+
+
+class OnlineOfflineIntegration(Section):
+    handoff_to_offline: bool | None = stated(
+        "Can someone engaged online be handed on to offline support?"
+    )
+    coordinated_with: list[str] | None = stated(
+        "Offline services the online work coordinates with."
+    )
+
+
+class OutcomeMeasure(Section):
+    name: str = Field(description="What is measured.")
+    type: OutcomeType = Field(description="Kind of measure; reach and engagement are not impact.")
+
+
+class OnlineEvaluation(Section):
+    metrics_reported: list[OnlineMetric] | None = stated(
+        "Platform figures reported (views, clicks...). These measure reach, not impact."
+    )
+    outcome_measures: list[OutcomeMeasure] | None = stated(
+        "Measures of change in the audience; `[]` if only reach is measured."
+    )
+    baseline: bool | None = stated("Is a baseline taken before the campaign?")
+    comparison: Literal["none", "pre_post", "matched", "rct", "qualitative_only"] | None = stated(
+        "Design used to show change."
+    )
+    evaluator: Literal["none", "internal", "independent", "academic_partner"] | None = stated(
+        "Who evaluates the online work."
+    )
+    negative_effects_monitored: bool | None = stated(
+        "Are backfire and harm to the audience monitored?"
+    )
+
+
+class Online(Section):
+    components: (
+        list[
+            Literal[
+                "counter_narrative_campaign",
+                "redirect_ads",
+                "one_to_one_outreach",
+                "helpline_chat",
+                "moderation",
+                "education",
+            ]
+        ]
+        | None
+    ) = stated("What the online work does.")
+    platforms: list[Platform] | None = stated("Platforms used.")
+    targeting: Targeting | None = stated("How the audience is reached.")
+    messengers: list[Messenger] | None = stated("Who delivers messages.")
+    content_resonance_tested: bool | None = stated(
+        "Is content tested with the target audience before release?"
+    )
+    participatory_co_design: CoDesign | None = stated("Involvement of the target group.")
+    staff_online_training: StaffOnlineTraining | None = stated("Training for online work.")
+    online_offline_integration: OnlineOfflineIntegration | None = stated(
+        "How online and offline work join up."
+    )
+    online_safeguarding_protocol: bool | None = stated(
+        "Is there a protocol for safeguarding concerns that arise online?"
+    )
+    evaluation: OnlineEvaluation | None = stated("How the online work is evaluated.")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether any platform used is alternative, encrypted or gaming."
+    )
+    @property
+    def uses_alternative_platforms(self) -> bool | None:
+        if self.platforms is None:
+            return None
+        return any(p.category != "mainstream" and p.category != "search" for p in self.platforms)
+
+
+# --- risk ------------------------------------------------------------------------------------
+
+RiskTool = Literal[
+    "VERA-2R", "ERG22+", "VAF", "TRAP-18", "IR46", "RADAR-iTE", "MLG2", "none", "other"
+]
+DataSource = Literal[
+    "self_report",
+    "family",
+    "case_notes",
+    "police",
+    "intelligence",
+    "online_activity",
+    "professional_observation",
+    "prison_records",
+]
+
+
+class Accountability(Section):
+    decisions_logged: bool | None = stated("Are risk decisions and their reasons recorded?")
+    supervision_or_case_review: bool | None = stated(
+        "Are assessors' decisions reviewed in supervision or case review?"
+    )
+
+
+class RiskAssessment(Section):
+    tools: list[RiskTool] | None = stated("Structured tools used; `[none]` if none.")
+    assessors_trained: bool | None = stated("Are assessors trained in the tools they use?")
+    triangulation_training: bool | None = stated(
+        "Are assessors trained to triangulate assessments with different kinds of data?"
+    )
+    holistic_domains: (
+        list[
+            Literal[
+                "ideology",
+                "social_context",
+                "capability",
+                "motivation",
+                "protective_factors",
+                "mental_health",
+                "personal_history",
+            ]
+        ]
+        | None
+    ) = stated("Domains the assessment covers.")
+    data_sources: list[DataSource] | None = stated("Kinds of data assessments draw on.")
+    review_cadence_weeks: int | None = stated("Weeks between risk reviews.", ge=0)
+    accountability: Accountability | None = stated("How assessors are held accountable.")
+    guidance_against_risk_aversion: bool | None = stated(
+        "Do assessors get support and guidance that discourages an overly risk-averse approach?"
+    )
+
+    @computed_field(description="Derived: number of distinct kinds of data used.")  # type: ignore[prop-decorator]
+    @property
+    def data_source_count(self) -> int | None:
+        return None if self.data_sources is None else len(set(self.data_sources))
+
+
+# --- reintegration ---------------------------------------------------------------------------
+
+
+class Parole(Section):
+    trust_building_with_parolee: bool | None = stated(
+        "Do providers work to build trust with the parolee?"
+    )
+    family_engagement: bool | None = stated("Do providers build trust with the parolee's family?")
+    family_training_support: bool | None = stated(
+        "Are families trained and supported in how to engage with the parolee?"
+    )
+    disengage_from_radicalising_ties: bool | None = stated(
+        "Are there steps to stop re-engagement with peers or relatives who contributed to radicalisation?"
+    )
+
+
+class Returnees(Section):
+    cross_field_expertise: (
+        list[Literal["refugee_research", "war_affected_communities", "trauma", "child_protection"]]
+        | None
+    ) = stated("Fields of expertise drawn on; `[]` if none.")
+    communication_of_aims: bool | None = stated(
+        "Are the programme's aims communicated carefully to the local community?"
+    )
+    community_buy_in_measures: bool | None = stated(
+        "Are there steps to win local community buy-in?"
+    )
+    trauma_support: bool | None = stated("Is trauma support available to returnees?")
+
+
+class Reintegration(Section):
+    parole: Parole | None = stated("Work with people on parole or probation licence.")
+    returnees: Returnees | None = stated("Work with returnees from conflict zones.")
+
+
+# --- evaluation, gender, continuity ----------------------------------------------------------
+
+
+class TheoryOfChange(Section):
+    exists: bool | None = stated("Is there a written theory of change?")
+    link: str | None = stated("Where it can be read.")
+
+
+class Evaluation(Section):
+    theory_of_change: TheoryOfChange | None = stated("The programme's theory of change.")
+    outcome_measures: list[OutcomeMeasure] | None = stated("Outcomes measured; `[]` if none.")
+    baseline: bool | None = stated("Is a baseline taken at entry?")
+    comparison: Literal["none", "pre_post", "matched", "rct", "qualitative_only"] | None = stated(
+        "Design used to show change."
+    )
+    independent_evaluator: bool | None = stated("Is the evaluation independent of the provider?")
+    service_user_voice: bool | None = stated(
+        "Does the evaluation hear from the people who receive support (e.g. interviews)?"
+    )
+    negative_effects_monitored: bool | None = stated("Are harms and backfire effects monitored?")
+    follow_up_months: int | None = stated("Months of follow-up after exit.", ge=0)
+    published: bool | None = stated("Are evaluation findings published?")
+
+
+class Gender(Section):
+    gender_analysis: bool | None = stated("Has the programme analysed how gender shapes its cases?")
+    gender_specific_components: bool | None = stated("Are there gender-specific components?")
+    female_providers_available: bool | None = stated("Can participants work with female providers?")
+
+
+class Continuity(Section):
+    remote_delivery_capability: bool | None = stated(
+        "Can support continue remotely (phone, video) if face-to-face work stops?"
+    )
+    pandemic_or_disruption_plan: bool | None = stated(
+        "Is there a plan for disruption such as a pandemic?"
+    )
+
+
+class WaiverEntry(Section):
+    rule: str = Field(description="Id of the rule whose gap is accepted, e.g. FRM002.")
+    reason: str = Field(min_length=1, description="Why the gap is accepted for now.")
+    approved_by: str = Field(min_length=1, description="Who approved the waiver (name or role).")
+    expires: IsoDate = Field(description="Date after which the waiver no longer applies.")
+
+
+class SourceLink(Section):
+    title: str = Field(description="Title of the document.")
+    url: str | None = stated("Where it can be found.")
+
+
+# --- the whole programme ---------------------------------------------------------------------
+
+
+class Programme(Section):
+    """A description of one secondary or tertiary intervention programme."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        title="cvecheck programme description",
+        json_schema_extra={"$id": "https://cvecheck.invalid/schema/programme-1.json"},
+    )
+
+    schema_version: Literal["1"] | None = stated('Version of this file format; write "1".')
+    programme: ProgrammeInfo | None = stated("Identity and scope of the programme.")
+    target_population: TargetPopulation | None = stated("Who the programme supports.")
+    needs_assessment: NeedsAssessment | None = stated("How needs are assessed and met.")
+    delivery: Delivery | None = stated("What is delivered, how and how much.")
+    staff: list[StaffMember] | None = stated("Staff groups who deliver the programme.")
+    formers: Formers | None = stated("Involvement of former extremists.")
+    social_ecology: SocialEcology | None = stated("Work beyond the individual.")
+    multi_agency: MultiAgency | None = stated("Partners and coordination.")
+    community_and_reporting: CommunityAndReporting | None = stated(
+        "Community involvement and support for people who raise concerns."
+    )
+    online: Online | None = stated("Online work, if any.")
+    risk_assessment: RiskAssessment | None = stated("How risk is assessed and managed.")
+    reintegration: Reintegration | None = stated("Parole and returnee work, if any.")
+    evaluation: Evaluation | None = stated("How the programme is evaluated.")
+    gender: Gender | None = stated("Gendered approaches.")
+    continuity: Continuity | None = stated("Delivery under disruption.")
+    waivers: list[WaiverEntry] | None = stated(
+        "Gaps accepted for now, each with reason, approver and expiry date."
+    )
+    sources: list[SourceLink] | None = stated("Documents behind this description.")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether formers take part (formers.used, or any staff is_former)."
+    )
+    @property
+    def uses_formers(self) -> bool | None:
+        if self.staff and any(member.is_former for member in self.staff):
+            return True
+        if self.formers is not None and self.formers.used is not None:
+            return self.formers.used
+        if self.staff and all(member.is_former is False for member in self.staff):
+            return False
+        return None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme has an online component."
+    )
+    @property
+    def has_online_component(self) -> bool | None:
+        settings = self.programme.settings if self.programme else None
+        components = self.delivery.components if self.delivery else None
+        if (settings and "online" in settings) or (components and "online" in components):
+            return True
+        if self.programme and self.programme.geography == "online_only":
+            return True
+        return False if settings is not None else None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme works with people on parole or probation."
+    )
+    @property
+    def works_with_parole(self) -> bool | None:
+        settings = self.programme.settings if self.programme else None
+        if settings is None:
+            return None
+        return "parole" in settings or "probation" in settings
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme works with returnees from conflict zones."
+    )
+    @property
+    def works_with_returnees(self) -> bool | None:
+        settings = self.programme.settings if self.programme else None
+        population = self.target_population.includes_returnees if self.target_population else None
+        if population or (settings and "returnees" in settings):
+            return True
+        if population is False:
+            return False
+        return None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme is tertiary (stage, or a prison/parole setting)."
+    )
+    @property
+    def is_tertiary(self) -> bool | None:
+        info = self.programme
+        if info is None or (info.stages is None and info.settings is None):
+            return None
+        if info.stages and "tertiary" in info.stages:
+            return True
+        settings = info.settings or []
+        return any(s in settings for s in ("prison", "probation", "parole"))
+
+
+# --- parsing with located errors -------------------------------------------------------------
+
+_FRIENDLY: dict[str, str] = {
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+    "string_type": "expected text (put it in quotes if it looks like a number or true/false)",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping of keys",
+    "dict_type": "expected a mapping of keys",
+    "missing": "is required here",
+    "extra_forbidden": "is not a known field",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "date_parsing": "expected a date written YYYY-MM-DD",
+    "date_type": "expected a date written YYYY-MM-DD",
+}
+
+
+def parse_programme(loaded: Loaded) -> Programme:
+    """Validate loaded data as a Programme; raises InputError with one located issue per error."""
+    try:
+        return Programme.model_validate(loaded.data)
+    except ValidationError as error:
+        raise InputError(validation_issues(error, loaded.source_map, Programme)) from None
+
+
+def validation_issues(
+    error: ValidationError, source_map: SourceMap, model: type[BaseModel], base: Path = ()
+) -> list[Issue]:
+    """Turn pydantic errors into issues located through the source map, with "did you mean"."""
+    issues: list[Issue] = []
+    for detail in error.errors(include_url=False):
+        loc = _clean_loc(detail["loc"])
+        path = (*base, *loc)
+        kind = detail["type"]
+        message = _FRIENDLY.get(kind, detail["msg"])
+        if kind in ("literal_error", "enum"):
+            expected = detail.get("ctx", {}).get("expected", "")
+            message = f"{detail['input']!r} is not allowed; use one of {expected}"
+        elif kind == "bool_type" and isinstance(detail["input"], str):
+            message = f"expected true or false, not {detail['input']!r} (yes/no/on/off are not booleans here)"
+        elif kind == "string_type" and detail["input"] is not None:
+            message = f"expected text, not {detail['input']!r}; put it in quotes"
+        elif kind == "extra_forbidden":
+            message = f"'{loc[-1]}' is not a known field"
+            suggestion = _suggest(model, loc)
+            if suggestion:
+                message += f"; did you mean '{suggestion}'?"
+        elif kind.startswith("date"):
+            message = f"{detail['input']!r}: {_FRIENDLY.get(kind, detail['msg'])}" + (
+                f" ({detail['ctx']['error']})"
+                if "ctx" in detail and "error" in detail["ctx"]
+                else ""
+            )
+        field_name = ".".join(str(p) for p in loc) or "file"
+        issues.append(
+            Issue(
+                f"invalid-{kind.replace('_', '-')}",
+                f"{field_name}: {message}",
+                source_map.locate(path),
+            )
+        )
+    return issues
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> Path:
+    # pydantic adds union branch names (e.g. 'bool', "literal['not_applicable']") to the loc.
+    return tuple(
+        p
+        for p in loc
+        if isinstance(p, int)
+        or not (p in ("bool", "int", "str") or "[" in p or p.startswith("function-"))
+    )
+
+
+def _suggest(model: type[BaseModel], loc: Path) -> str | None:
+    """The closest field name to an unknown key, found in the model that holds it."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        current = _field_model(current, str(part))
+        if current is None:
+            return None
+    names = list(current.model_fields)
+    matches = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _field_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
+    info = model.model_fields.get(name)
+    if info is None:
+        return None
+    stack: list[Any] = [info.annotation]
+    while stack:
+        candidate = stack.pop()
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        stack.extend(getattr(candidate, "__args__", ()))
+    return None
+
+
+def programme_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a programme file, generated from the models."""
+    return Programme.model_json_schema(mode="validation")
+
+
+def evaluation_view(programme: Programme) -> dict[str, Any]:
+    """The data rules are evaluated on: stated values plus derived facts, absent keys omitted."""
+    return programme.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,121 @@
+"""The default terminal report: coverage first, then gaps with what to do, then questions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tabulate import tabulate
+
+from cvecheck.report import Report
+from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
+from cvecheck.results import Coverage, Status
+
+WRAP = 48
+
+
+def render(reports: Sequence[Report]) -> str:
+    return "\n\n".join(render_one(report) for report in reports) + "\n"
+
+
+def _coverage_table(rows: Sequence[Coverage], heading: str) -> str:
+    body = [
+        [
+            row.title,
+            row.percent(),
+            row.counts[Status.PASS],
+            row.counts[Status.GAP],
+            row.counts[Status.CANNOT_ASSESS],
+            row.counts[Status.NOT_APPLICABLE],
+            row.counts[Status.WAIVED],
+        ]
+        for row in rows
+    ]
+    headers = [heading, "coverage", "pass", "gap", "questions", "n/a", "waived"]
+    return tabulate(body, headers=headers, tablefmt="simple", colalign=("left", "right"))
+
+
+def render_one(report: Report) -> str:
+    rules = report.rules
+    title = f"{report.file}" + (f" - {report.programme_name}" if report.programme_name else "")
+    parts = [
+        f"cvecheck {report.tool_version}: {title}",
+        f"Rules: {report.ruleset_version}. Coverage = rules passed / rules that apply (not waived).",
+        "",
+        _coverage_table(report.focus_coverage, "Focus area"),
+        "",
+        _coverage_table(report.section_coverage, "Report section"),
+    ]
+    gaps = report.with_status(Status.GAP)
+    if gaps:
+        rows = []
+        for result in gaps:
+            rule = rules[result.rule_id]
+            missing = "\n".join(f"- {gap.message}" for gap in result.gaps)
+            rows.append(
+                [
+                    result.rule_id,
+                    rule.severity.value,
+                    where(result.location),
+                    missing,
+                    rule.remediation,
+                ]
+            )
+        parts += [
+            "",
+            f"Gaps ({len(gaps)}): what is missing and what to do",
+            _wrap_table(rows, ["rule", "severity", "where", "missing", "what to do"]),
+        ]
+    questions = [
+        (result, finding)
+        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
+        for finding in result.questions
+    ]
+    if questions:
+        rows = [[r.rule_id, where(f.location), f.message] for r, f in questions]
+        parts += [
+            "",
+            f"Questions to answer ({len(questions)}): the file does not say",
+            _wrap_table(rows, ["rule", "where", "question"]),
+        ]
+    waived = report.with_status(Status.WAIVED)
+    if waived:
+        rows = [
+            [
+                r.rule_id,
+                STATUS_LABEL[r.waived_status or Status.GAP],
+                r.waiver.approved_by if r.waiver else "",
+                r.waiver.expires if r.waiver else "",
+                r.reason,
+            ]
+            for r in waived
+        ]
+        parts += [
+            "",
+            f"Waived ({len(waived)})",
+            _wrap_table(rows, ["rule", "would be", "approved by", "expires", "reason"]),
+        ]
+    not_applicable = report.with_status(Status.NOT_APPLICABLE)
+    if not_applicable:
+        rows = [[r.rule_id, r.reason] for r in not_applicable]
+        parts += [
+            "",
+            f"Not applicable ({len(not_applicable)})",
+            _wrap_table(rows, ["rule", "why not"]),
+        ]
+    errors = report.with_status(Status.ERROR)
+    if errors:
+        rows = [[r.rule_id, r.reason] for r in errors]
+        parts += ["", f"Rule errors ({len(errors)})", _wrap_table(rows, ["rule", "problem"])]
+    if report.notices:
+        parts += ["", "Notices"] + [f"- {where(n.location)}: {n.message}" for n in report.notices]
+    parts += ["", f"Summary: {summary_line(report.counts())}."]
+    return "\n".join(parts)
+
+
+def _wrap_table(rows: list[list[str]], headers: list[str]) -> str:
+    widths: list[int | None] = (
+        [None] * (len(headers) - 2) + [WRAP, WRAP]
+        if len(headers) > 3
+        else [None] * (len(headers) - 1) + [80]
+    )
+    return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths)

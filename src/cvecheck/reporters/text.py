@@ -1,0 +1,34 @@
+"""Plain wording shared by the human-readable renderers, so they say the same thing."""
+
+from __future__ import annotations
+
+from cvecheck.results import Location, Status
+
+STATUS_LABEL: dict[Status, str] = {
+    Status.PASS: "pass",
+    Status.GAP: "gap",
+    Status.CANNOT_ASSESS: "cannot assess",
+    Status.NOT_APPLICABLE: "not applicable",
+    Status.WAIVED: "waived",
+    Status.ERROR: "error",
+}
+
+COUNT_LABEL: dict[Status, str] = {
+    Status.PASS: "passed",
+    Status.GAP: "gaps",
+    Status.CANNOT_ASSESS: "questions",
+    Status.NOT_APPLICABLE: "not applicable",
+    Status.WAIVED: "waived",
+    Status.ERROR: "errors",
+}
+
+
+def where(location: Location | None) -> str:
+    """``file:line`` for a finding, or the file alone when the line is not known."""
+    if location is None:
+        return ""
+    return f"{location.file}:{location.line}" if location.line else location.file
+
+
+def summary_line(counts: dict[Status, int]) -> str:
+    return ", ".join(f"{counts.get(status, 0)} {COUNT_LABEL[status]}" for status in Status)

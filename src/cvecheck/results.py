@@ -1,0 +1,210 @@
+"""Value types shared by every stage: locations, input issues, outcome states and the report.
+
+This module imports nothing from cvecheck. It also holds the one table that maps a rule's
+severity to its rank, its SARIF level and the wording used in reports, so no renderer keeps a
+copy of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Path = tuple[str | int, ...]
+"""A location inside a document: mapping keys and sequence indexes, from the root."""
+
+
+def json_pointer(path: Path) -> str:
+    """Render a path as an RFC 6901 JSON Pointer ("" is the root)."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def dotted(path: Path) -> str:
+    """Render a path the way programme files and rules spell it: ``staff[0].role``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in an input file. Line and column start at 1; 0 means "not known"."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    path: Path = ()
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem with an input (programme file, rule file, configuration) that stops its check."""
+
+    code: str
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.code}]"
+
+
+class InputError(Exception):
+    """Raised when an input cannot be used; carries one or more issues with locations."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("\n".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
+class Status(StrEnum):
+    """The outcome of one rule for one programme."""
+
+    PASS = "pass"
+    GAP = "gap"
+    CANNOT_ASSESS = "cannot_assess"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+    ERROR = "error"
+
+
+class Severity(StrEnum):
+    """How strongly the report words a recommendation. Lives in the rule file, never elsewhere."""
+
+    EXPECTED = "expected"
+    RECOMMENDED = "recommended"
+    ADVISORY = "advisory"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more serious; used for thresholds and sorting."""
+        return SEVERITY_TABLE[self][0]
+
+    @property
+    def sarif_level(self) -> str:
+        return SEVERITY_TABLE[self][1]
+
+    @property
+    def meaning(self) -> str:
+        return SEVERITY_TABLE[self][2]
+
+
+# The single severity table: rank, SARIF level, plain meaning.
+SEVERITY_TABLE: dict[Severity, tuple[int, str, str]] = {
+    Severity.EXPECTED: (3, "error", "the report calls this important or necessary"),
+    Severity.RECOMMENDED: (2, "warning", "the report says this will benefit or could help"),
+    Severity.ADVISORY: (1, "note", "the report flags this as emerging or needing research"),
+}
+
+
+class Evidence(StrEnum):
+    """How the report describes the evidence behind a recommendation, kept apart from severity."""
+
+    EMPIRICAL = "empirical"
+    CASE_STUDY = "case-study"
+    LIMITED = "limited"
+    EMERGING = "emerging"
+
+    @property
+    def meaning(self) -> str:
+        return EVIDENCE_MEANING[self]
+
+
+EVIDENCE_MEANING: dict[Evidence, str] = {
+    Evidence.EMPIRICAL: "drawn from empirical studies reviewed in the report",
+    Evidence.CASE_STUDY: "drawn from UK and international case studies of practice",
+    Evidence.LIMITED: "the report calls the evidence base limited",
+    Evidence.EMERGING: "an emerging research agenda with little evidence yet",
+}
+
+
+class FocusArea(StrEnum):
+    """The four headline areas whose coverage leads every report."""
+
+    FORMER_TRAINING = "former-training"
+    REPORTER_AFTERCARE = "reporter-aftercare"
+    ONLINE_EVALUATION = "online-evaluation"
+    MULTI_AGENCY_COORDINATION = "multi-agency-coordination"
+
+    @property
+    def label(self) -> str:
+        return FOCUS_TITLES[self]
+
+
+FOCUS_TITLES: dict[FocusArea, str] = {
+    FocusArea.FORMER_TRAINING: "Training of formers",
+    FocusArea.REPORTER_AFTERCARE: "Reporter aftercare",
+    FocusArea.ONLINE_EVALUATION: "Evaluation of online work",
+    FocusArea.MULTI_AGENCY_COORDINATION: "Multi-agency coordination",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One requirement of a rule that is not met (a gap) or cannot be judged (a question)."""
+
+    requirement: str
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A documented decision, in the programme file, to accept a rule's gap for a time."""
+
+    rule: str
+    reason: str
+    approved_by: str
+    expires: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """The outcome of one rule for one programme, with everything a renderer needs to say why."""
+
+    rule_id: str
+    status: Status
+    gaps: tuple[Finding, ...] = ()
+    questions: tuple[Finding, ...] = ()
+    reason: str = ""
+    location: Location | None = None
+    waiver: Waiver | None = None
+    waived_status: Status | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Counts of outcomes over a group of rules (a focus area or a report section)."""
+
+    key: str
+    title: str
+    counts: dict[Status, int] = field(default_factory=dict)
+
+    @property
+    def assessed(self) -> int:
+        """Rules that count towards coverage: applicable, unwaived and evaluated."""
+        return sum(self.counts.get(s, 0) for s in (Status.PASS, Status.GAP, Status.CANNOT_ASSESS))
+
+    @property
+    def ratio(self) -> float | None:
+        """Share of assessed rules that pass, or None when no rule in the group is assessed."""
+        return self.counts.get(Status.PASS, 0) / self.assessed if self.assessed else None
+
+    def percent(self) -> str:
+        ratio = self.ratio
+        return "n/a" if ratio is None else f"{round(ratio * 100)}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader should know that is not a rule outcome (an expired waiver, say)."""
+
+    code: str
+    message: str
+    location: Location
