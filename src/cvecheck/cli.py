@@ -7,6 +7,7 @@ above the threshold, 1 gaps at or above it, 2 invalid input, invalid rules or a 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +65,9 @@ def _fail(issues: list[Issue]) -> NoReturn:
     raise typer.Exit(EXIT_INVALID)
 
 
+# Kept here as literals so that --help does not import the renderers.
+FORMAT_NAMES = ("table",)
+
 RulesOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -74,37 +78,94 @@ RulesOption = Annotated[
 
 @app.command()
 def check(
-    files: Annotated[
-        list[Path], typer.Argument(help="Programme description files (YAML).", show_default=False)
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Programme files (YAML), folders to search, or glob patterns.",
+            show_default=False,
+            metavar="FILES...",
+        ),
     ],
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table.",
+        ),
+    ] = None,
+    outputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File for the output of the --format in the same position ('-' for stdout).",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn, typer.Option(help="Lowest severity of gap that makes the exit code 1.")
     ] = FailOn.RECOMMENDED,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+    ] = 0,
     rules: RulesOption = None,
 ) -> None:
     """Check programme files and print a gap report."""
-    from cvecheck.api import check_file
+    from datetime import date
+
+    from cvecheck.batch import check_paths, expand_inputs
     from cvecheck.reporters import Format, render
     from cvecheck.rules import load_rules
 
+    chosen = _formats(formats)
+    targets = _outputs(chosen, outputs)
     try:
         ruleset = load_rules(rules or None)
     except InputError as error:
         _fail(error.issues)
-    reports = []
-    invalid: list[Issue] = []
-    for file in files:
-        try:
-            reports.append(check_file(file, ruleset))
-        except InputError as error:
-            invalid.extend(error.issues)
-    if reports:
-        sys.stdout.write(render(Format.TABLE, reports))
-    if invalid:
-        _fail(invalid)
+    paths, input_issues = expand_inputs(inputs)
+    workers = jobs or (os.cpu_count() or 1)
+    outcomes = list(
+        check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    )
+    for issue in input_issues + [i for o in outcomes for i in o.issues]:
+        typer.echo(f"error: {issue}", err=True)
+    for fmt, target in zip(chosen, targets, strict=True):
+        text = render(Format(fmt), outcomes)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+    if input_issues or any(o.report is None for o in outcomes):
+        raise typer.Exit(EXIT_INVALID)
     threshold = fail_on.severity()
-    code = max((report.exit_code(threshold) for report in reports), default=EXIT_OK)
-    raise typer.Exit(code)
+    codes = (o.report.exit_code(threshold) for o in outcomes if o.report is not None)
+    raise typer.Exit(max(codes, default=EXIT_OK))
+
+
+def _formats(formats: list[str] | None) -> list[str]:
+    chosen = formats or ["table"]
+    unknown = [f for f in chosen if f not in FORMAT_NAMES]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown format {unknown[0]!r}; choose from {', '.join(FORMAT_NAMES)}",
+            param_hint="--format",
+        )
+    return chosen
+
+
+def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None]:
+    given = list(outputs or [])
+    if len(given) > len(formats):
+        raise typer.BadParameter("more --output files than --format options", param_hint="--output")
+    targets: list[Path | None] = [None if str(p) == "-" else p for p in given]
+    targets += [None] * (len(formats) - len(targets))
+    if sum(1 for t in targets if t is None) > 1:
+        raise typer.BadParameter(
+            "only one format can go to standard output; give the others an --output file",
+            param_hint="--output",
+        )
+    return targets
 
 
 @app.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cvecheck.results import Coverage, Notice, RuleResult, Severity, Status
+from cvecheck.results import Coverage, Issue, Notice, RuleResult, Severity, Status
 from cvecheck.rules import Rule
 
 EXIT_OK = 0
@@ -57,3 +57,12 @@ class Report:
     def exit_code(self, fail_on: Severity | None, *, questions: bool = False) -> int:
         """0 when nothing reaches the threshold, 1 when something does."""
         return EXIT_GAPS if self.failing(fail_on, questions=questions) else EXIT_OK
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """The result of checking one file: a report, or the input issues that stopped it."""
+
+    path: str
+    report: Report | None
+    issues: tuple[Issue, ...] = ()

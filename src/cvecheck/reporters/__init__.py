@@ -1,8 +1,8 @@
-"""Renderers: each output format is a pure function from Reports to text.
+"""Renderers: each output format is a pure function from a run's outcomes to text.
 
 ``RENDERERS`` is a literal mapping; adding a format means adding one module and one line here.
-A renderer takes every report of a run (one per programme file) so that formats which hold
-several files in one document (SARIF, JUnit) need no second code path.
+A renderer takes every file's outcome (a report, or the issues that stopped it) so formats
+that hold several files in one document (SARIF, JUnit) need no second code path.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from cvecheck.report import Report
+from cvecheck.report import FileOutcome
 from cvecheck.reporters import table
 
 
@@ -18,12 +18,12 @@ class Format(StrEnum):
     TABLE = "table"
 
 
-Renderer = Callable[[Sequence[Report]], str]
+Renderer = Callable[[Sequence[FileOutcome]], str]
 
 RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: table.render,
 }
 
 
-def render(fmt: Format, reports: Sequence[Report]) -> str:
-    return RENDERERS[fmt](reports)
+def render(fmt: Format, outcomes: Sequence[FileOutcome]) -> str:
+    return RENDERERS[fmt](outcomes)

@@ -6,15 +6,35 @@ from collections.abc import Sequence
 
 from tabulate import tabulate
 
-from cvecheck.report import Report
+from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
 from cvecheck.results import Coverage, Status
 
 WRAP = 48
 
 
-def render(reports: Sequence[Report]) -> str:
-    return "\n\n".join(render_one(report) for report in reports) + "\n"
+def render(outcomes: Sequence[FileOutcome]) -> str:
+    parts = [render_one(o.report) for o in outcomes if o.report is not None]
+    if len(outcomes) > 1 or any(o.report is None for o in outcomes):
+        parts.append(render_summary(outcomes))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_summary(outcomes: Sequence[FileOutcome]) -> str:
+    """One line per file: its gaps and questions, or that it could not be checked."""
+    rows = []
+    for outcome in outcomes:
+        if outcome.report is None:
+            first = outcome.issues[0] if outcome.issues else None
+            rows.append([outcome.path, "invalid", "", "", str(first.message if first else "")])
+            continue
+        counts = outcome.report.counts()
+        rows.append([outcome.path, "checked", counts[Status.GAP], counts[Status.CANNOT_ASSESS], ""])
+    broken = sum(1 for o in outcomes if o.report is None)
+    heading = f"Checked {len(outcomes) - broken} of {len(outcomes)} files" + (
+        f"; {broken} could not be checked (errors on stderr)" if broken else ""
+    )
+    return heading + "\n" + _wrap_table(rows, ["file", "result", "gaps", "questions", "error"])
 
 
 def _coverage_table(rows: Sequence[Coverage], heading: str) -> str:
@@ -112,7 +132,7 @@ def render_one(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _wrap_table(rows: list[list[str]], headers: list[str]) -> str:
+def _wrap_table(rows: Sequence[Sequence[object]], headers: list[str]) -> str:
     widths: list[int | None] = (
         [None] * (len(headers) - 2) + [WRAP, WRAP]
         if len(headers) > 3

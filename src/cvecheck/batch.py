@@ -1,0 +1,100 @@
+"""Check many programme files: expand paths, run them (in parallel if asked), keep going on errors.
+
+A broken file yields its issues as a value, so one bad proposal never stops a batch. Results
+come back in input order whatever the number of workers, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+from cvecheck.api import check_file
+from cvecheck.report import FileOutcome
+from cvecheck.results import InputError, Issue, Location
+from cvecheck.rules import RuleSet, load_rules
+
+PROGRAMME_SUFFIXES = (".yaml", ".yml")
+PARALLEL_THRESHOLD = 200
+"""Below this many files, starting worker processes costs more than it saves."""
+
+
+def expand_inputs(arguments: Sequence[str]) -> tuple[list[Path], list[Issue]]:
+    """Files as given, directories searched for *.yaml / *.yml, glob patterns expanded."""
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in PROGRAMME_SUFFIXES and p.is_file()
+            )
+            if not found:
+                issues.append(
+                    Issue(
+                        "input-empty-folder",
+                        "no .yaml or .yml files in this folder",
+                        Location(argument),
+                    )
+                )
+            files.extend(found)
+        elif glob.has_magic(argument):
+            # glob.glob, not Path.glob: the pattern may be absolute or start with "..".
+            matched = sorted(Path(p) for p in glob.glob(argument, recursive=True))  # noqa: PTH207
+            if not matched:
+                issues.append(
+                    Issue("input-no-match", "the pattern matches no file", Location(argument))
+                )
+            files.extend(matched)
+        else:
+            files.append(path)  # a missing file is reported when it is checked
+    unique = list(dict.fromkeys(files))
+    return unique, issues
+
+
+def check_one(path: Path, ruleset: RuleSet, today: date) -> FileOutcome:
+    try:
+        return FileOutcome(str(path), check_file(path, ruleset, today=today))
+    except InputError as error:
+        return FileOutcome(str(path), None, tuple(error.issues))
+
+
+def check_paths(
+    paths: Sequence[Path],
+    ruleset: RuleSet,
+    *,
+    today: date,
+    jobs: int = 1,
+    rule_dirs: Sequence[Path] | None = None,
+) -> Iterator[FileOutcome]:
+    """Check each path, in order. With jobs > 1 and enough files, use worker processes."""
+    workers = min(jobs, os.cpu_count() or 1, len(paths))
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        for path in paths:
+            yield check_one(path, ruleset, today)
+        return
+    chunk = max(1, len(paths) // (workers * 8))
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today)
+    ) as pool:
+        yield from pool.map(_check_in_worker, paths, chunksize=chunk)
+
+
+_WORKER_STATE: dict[str, object] = {}
+
+
+def _init_worker(rule_dirs: Sequence[Path] | None, today: date) -> None:
+    # Each worker loads the rules once; examples were already validated in the parent.
+    _WORKER_STATE["ruleset"] = load_rules(rule_dirs, check_examples=False)
+    _WORKER_STATE["today"] = today
+
+
+def _check_in_worker(path: Path) -> FileOutcome:
+    ruleset = _WORKER_STATE["ruleset"]
+    today = _WORKER_STATE["today"]
+    assert isinstance(ruleset, RuleSet) and isinstance(today, date)
+    return check_one(path, ruleset, today)
