@@ -22,7 +22,7 @@ def render(outcomes: Sequence[FileOutcome]) -> str:
 
 def render_summary(outcomes: Sequence[FileOutcome]) -> str:
     """One line per file: its gaps and questions, or that it could not be checked."""
-    rows = []
+    rows: list[list[object]] = []
     for outcome in outcomes:
         if outcome.report is None:
             first = outcome.issues[0] if outcome.issues else None
