@@ -66,7 +66,7 @@ def _fail(issues: list[Issue]) -> NoReturn:
 
 
 # Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = ("table",)
+FORMAT_NAMES = ("table", "json")
 
 RulesOption = Annotated[
     list[Path] | None,

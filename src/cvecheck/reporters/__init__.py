@@ -11,17 +11,19 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from cvecheck.report import FileOutcome
-from cvecheck.reporters import table
+from cvecheck.reporters import json_, table
 
 
 class Format(StrEnum):
     TABLE = "table"
+    JSON = "json"
 
 
 Renderer = Callable[[Sequence[FileOutcome]], str]
 
 RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: table.render,
+    Format.JSON: json_.render,
 }
 
 
