@@ -50,12 +50,17 @@ class Report:
         return [
             r
             for r in self.results
-            if (r.status in states and self.rules[r.rule_id].severity.rank >= fail_on.rank)
-            or r.status is Status.ERROR
+            if r.status in states and self.rules[r.rule_id].severity.rank >= fail_on.rank
         ]
 
     def exit_code(self, fail_on: Severity | None, *, questions: bool = False) -> int:
-        """0 when nothing reaches the threshold, 1 when something does."""
+        """0 when nothing reaches the threshold, 1 when something does, 2 when a rule is broken.
+
+        A rule that could not be evaluated is a defect in a rule pack, which is an invalid rules
+        error whatever the threshold: a broken rule must never pass silently.
+        """
+        if any(r.status is Status.ERROR for r in self.results):
+            return EXIT_INVALID
         return EXIT_GAPS if self.failing(fail_on, questions=questions) else EXIT_OK
 
 
