@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= programme_examples/community-mentoring.yaml
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean docs
 
 $(BIN)/cvecheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerates the documents that tests require to be current.
+docs: install
+	$(BIN)/cvecheck rules --format markdown > docs/rules.md

@@ -11,13 +11,16 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from cvecheck import __version__
 from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
-from cvecheck.results import InputError, Issue, Severity
+
+if TYPE_CHECKING:
+    from cvecheck.rules import RuleSet
+from cvecheck.results import FocusArea, InputError, Issue, Severity
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -176,23 +179,159 @@ def schema() -> None:
     typer.echo(json.dumps(programme_json_schema(), indent=2))
 
 
-@app.command("rules")
-def list_rules(rules: RulesOption = None) -> None:
-    """List the rules."""
-    from tabulate import tabulate
+class CatalogueFormat(StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
 
+
+def _ruleset(rules: list[Path] | None) -> RuleSet:
     from cvecheck.rules import load_rules
 
     try:
-        ruleset = load_rules(rules or None, check_examples=False)
+        return load_rules(rules or None)
     except InputError as error:
         _fail(error.issues)
-    rows = [
-        [c.id, c.rule.severity.value, c.rule.focus.value if c.rule.focus else "", c.rule.title]
+
+
+@app.command("rules")
+def list_rules(
+    section: Annotated[
+        str | None, typer.Option(help="Only rules of this report section id (e.g. formers).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Only rules of this focus area (e.g. former-training).")
+    ] = None,
+    severity: Annotated[Severity | None, typer.Option(help="Only rules of this severity.")] = None,
+    output_format: Annotated[
+        CatalogueFormat,
+        typer.Option("--format", "-f", help="table, markdown (the rules reference) or json."),
+    ] = CatalogueFormat.TABLE,
+    rules: RulesOption = None,
+) -> None:
+    """List the rules, optionally filtered by section, focus area or severity."""
+    from cvecheck.catalogue import rules_markdown
+
+    ruleset = _ruleset(rules)
+    if output_format is CatalogueFormat.MARKDOWN:
+        typer.echo(rules_markdown(ruleset), nl=False)
+        return
+    sections = {s.id for p in ruleset.packs for s in p.sections}
+    if section is not None and section not in sections:
+        raise typer.BadParameter(
+            f"no section {section!r}; choose from {', '.join(sorted(sections))}",
+            param_hint="--section",
+        )
+    focus_names = [area.value for area in FocusArea]
+    if focus is not None and focus not in focus_names:
+        raise typer.BadParameter(
+            f"no focus area {focus!r}; choose from {', '.join(focus_names)}", param_hint="--focus"
+        )
+    chosen = [
+        c.rule
         for c in ruleset.rules
+        if (section is None or c.rule.source.section == section)
+        and (focus is None or (c.rule.focus is not None and c.rule.focus.value == focus))
+        and (severity is None or c.rule.severity is severity)
+    ]
+    if output_format is CatalogueFormat.JSON:
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "title": r.title,
+                "section": r.source.section,
+                "recommendation": r.source.recommendation,
+                "focus_area": r.focus.value if r.focus else None,
+                "severity": r.severity.value,
+                "evidence": r.evidence.value,
+            }
+            for r in chosen
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from tabulate import tabulate
+
+    table = [
+        [
+            r.id,
+            f"{r.source.section} {r.source.recommendation}",
+            r.severity.value,
+            r.focus.value if r.focus else "",
+            r.title,
+        ]
+        for r in chosen
     ]
     typer.echo(
-        tabulate(rows, headers=["rule", "severity", "focus area", "title"], tablefmt="simple")
+        tabulate(
+            table, headers=["rule", "source", "severity", "focus area", "title"], tablefmt="simple"
+        )
+    )
+    typer.echo(
+        f"\n{len(chosen)} of {len(ruleset.rules)} rules. Run 'cvecheck explain RULE' for one rule."
+    )
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, e.g. FRM002.")],
+    rules: RulesOption = None,
+) -> None:
+    """Explain one rule: what it checks, why it matters, examples and how to close the gap."""
+    import difflib
+
+    from cvecheck.catalogue import explain as explain_rule
+
+    ruleset = _ruleset(rules)
+    by_id = ruleset.by_id()
+    compiled = by_id.get(rule_id.upper())
+    if compiled is None:
+        close = difflib.get_close_matches(rule_id.upper(), list(by_id), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; run 'cvecheck rules' to list them"
+        raise typer.BadParameter(f"no rule {rule_id!r}{hint}", param_hint="RULE")
+    typer.echo(explain_rule(compiled, ruleset), nl=False)
+
+
+@app.command()
+def coverage(
+    output_format: Annotated[
+        CatalogueFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = CatalogueFormat.TABLE,
+    rules: RulesOption = None,
+) -> None:
+    """Show every recommendation of the report and the rules that encode it."""
+    from cvecheck.catalogue import coverage_document
+
+    document = coverage_document(_ruleset(rules))
+    if output_format is CatalogueFormat.JSON:
+        typer.echo(json.dumps(document, indent=2))
+        return
+    import textwrap
+
+    from tabulate import tabulate
+
+    rows = [
+        [
+            f"{r['section']} {r['number']}",
+            textwrap.fill(r["summary"], 60),
+            r["state"],
+            textwrap.fill(", ".join(r["rules"]) or "-", 24),
+            textwrap.fill(r["note"], 40),
+        ]
+        for r in document["recommendations"]
+    ]
+    typer.echo(
+        tabulate(
+            rows,
+            headers=["source", "recommendation", "encoded", "rules", "not checked"],
+            tablefmt="simple",
+        )
+    )
+    summary = document["summary"]
+    typer.echo(
+        f"\n{summary['recommendations']} recommendations: {summary['full']} fully encoded, "
+        f"{summary['partial']} partly, {summary['manual']} not mechanically checkable, "
+        f"{summary['missing']} missing; {summary['rules']} rules."
     )
 
 

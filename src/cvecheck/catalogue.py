@@ -1,0 +1,182 @@
+"""What the rule set encodes: per-recommendation coverage, rule explanations, the rules reference.
+
+Everything here is generated from rule data and pack manifests, so the documentation cannot
+drift from the rules: ``cvecheck explain``, ``cvecheck coverage`` and docs/rules.md all come
+from these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from cvecheck.rules import CompiledRule, Recommendation, ReportSection, Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class RecommendationCoverage:
+    """One recommendation of the source document and the rules that encode it."""
+
+    section: ReportSection
+    recommendation: Recommendation
+    rules: tuple[str, ...]
+
+    @property
+    def state(self) -> str:
+        """full / partial / manual as declared, or missing when no rule encodes it."""
+        if self.recommendation.encoding != "manual" and not self.rules:
+            return "missing"
+        return self.recommendation.encoding
+
+
+def recommendation_coverage(ruleset: RuleSet) -> list[RecommendationCoverage]:
+    """Every recommendation of every loaded pack, in document order, with its rules."""
+    citing: dict[tuple[str, int], list[str]] = {}
+    for compiled in ruleset.rules:
+        source = compiled.rule.source
+        citing.setdefault((source.section, source.recommendation), []).append(compiled.id)
+    return [
+        RecommendationCoverage(section, rec, tuple(citing.get((section.id, rec.number), [])))
+        for pack in ruleset.packs
+        for section in pack.sections
+        for rec in section.recommendations
+    ]
+
+
+def coverage_document(ruleset: RuleSet) -> dict[str, Any]:
+    """``cvecheck coverage --format json``: every recommendation, its rules and its state."""
+    rows = recommendation_coverage(ruleset)
+    states = ["full", "partial", "manual", "missing"]
+    return {
+        "schema_version": 1,
+        "ruleset": {"version": ruleset.version},
+        "sources": [pack.source_document.strip() for pack in ruleset.packs],
+        "summary": {
+            "recommendations": len(rows),
+            "rules": len(ruleset.rules),
+            **{state: sum(1 for r in rows if r.state == state) for state in states},
+        },
+        "recommendations": [
+            {
+                "section": row.section.id,
+                "section_title": row.section.title,
+                "number": row.recommendation.number,
+                "summary": " ".join(row.recommendation.summary.split()),
+                "state": row.state,
+                "note": " ".join((row.recommendation.note or "").split()),
+                "rules": list(row.rules),
+            }
+            for row in rows
+        ],
+    }
+
+
+def _yaml(fragment: dict[str, Any]) -> str:
+    return yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True, width=88).rstrip()
+
+
+def _conditions(rule: Rule) -> list[str]:
+    return [f"- Not applicable when {c.reason}." for c in rule.applies_when]
+
+
+def explain(compiled: CompiledRule, ruleset: RuleSet) -> str:
+    """The rule's documentation in Markdown, in the order a reader needs it."""
+    rule = compiled.rule
+    section = ruleset.section(rule.source.section)
+    section_title = section.title if section else rule.source.section
+    lines = [
+        f"# {rule.id} {rule.name}",
+        "",
+        f"**{rule.title}**",
+        "",
+        f"Severity: {rule.severity.value} ({rule.severity.meaning}). "
+        f"Evidence: {rule.evidence.value} ({rule.evidence.meaning})."
+        + (f" Focus area: {rule.focus.label}." if rule.focus else ""),
+        "",
+        "## What it checks",
+        "",
+        "Each of these must be stated and met (the field is in brackets):",
+        "",
+        *[f"- {r.ask}" for r in rule.requirements],
+        "",
+        "## Why it matters",
+        "",
+        _para(rule.recommendation),
+        "",
+        _para(rule.why),
+        "",
+        f"Source: {section_title}, recommendation {rule.source.recommendation}.",
+        "",
+        "## When it does not apply",
+        "",
+        *(_conditions(rule) or ["It applies to every programme."]),
+        "",
+        "## Example with a gap",
+        "",
+        "```yaml",
+        _yaml(rule.examples.gap[0]),
+        "```",
+        "",
+        "## Compliant example",
+        "",
+        "```yaml",
+        _yaml(rule.examples.pass_[0]),
+        "```",
+        "",
+        "## How to close the gap",
+        "",
+        _para(rule.remediation),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rules_markdown(ruleset: RuleSet) -> str:
+    """docs/rules.md: the recommendations with their rules, then every rule explained."""
+    coverage = recommendation_coverage(ruleset)
+    by_id = ruleset.by_id()
+    lines = [
+        "# Rules reference",
+        "",
+        "Generated from the rule files by `cvecheck rules --format markdown`; do not edit by hand.",
+        "",
+        f"Rule set: {ruleset.version}, {len(ruleset.rules)} rules.",
+        "",
+    ]
+    for pack in ruleset.packs:
+        lines += [f"Source: {' '.join(pack.source_document.split())}", ""]
+        for section in pack.sections:
+            lines += [
+                f"## {section.title}",
+                "",
+                "| No. | Recommendation (our words) | Encoded | Rules |",
+                "|---|---|---|---|",
+            ]
+            for row in coverage:
+                if row.section.id != section.id:
+                    continue
+                rules = ", ".join(f"[{r}](#{anchor(by_id[r].rule)})" for r in row.rules) or "none"
+                summary = " ".join(row.recommendation.summary.split())
+                lines.append(f"| {row.recommendation.number} | {summary} | {row.state} | {rules} |")
+            lines.append("")
+            for compiled in ruleset.rules:
+                if compiled.rule.source.section == section.id:
+                    lines += [_demote(explain(compiled, ruleset), 2), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _para(text: str) -> str:
+    return " ".join(text.split())
+
+
+def anchor(rule: Rule) -> str:
+    """The Markdown heading anchor of a rule in docs/rules.md."""
+    return f"{rule.id.lower()}-{rule.name}"
+
+
+def _demote(markdown: str, levels: int) -> str:
+    prefix = "#" * levels
+    return "\n".join(
+        prefix + line if line.startswith("#") else line for line in markdown.splitlines()
+    )
