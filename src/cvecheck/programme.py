@@ -216,6 +216,16 @@ class NeedsAssessment(Section):
         "Use of formers' experiences in programme design."
     )
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: core needs considered that no listed prosocial alternative meets."
+    )
+    @property
+    def needs_without_alternative(self) -> list[CoreNeed] | None:
+        if self.core_needs_considered is None or self.prosocial_alternatives is None:
+            return None
+        met = {alternative.need for alternative in self.prosocial_alternatives}
+        return [need for need in dict.fromkeys(self.core_needs_considered) if need not in met]
+
 
 # --- delivery --------------------------------------------------------------------------------
 
@@ -893,6 +903,21 @@ class Programme(Section):
         if self.staff and all(member.is_former is False for member in self.staff):
             return False
         return None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether formers work with participants or audiences, i.e. are on "
+        "the staff or hold a role other than research informant."
+    )
+    @property
+    def formers_deliver(self) -> bool | None:
+        # A former who only informs research or design faces no audience, so the rules on
+        # credibility, teaching skills and supervision of delivery do not concern them.
+        if self.staff and any(member.is_former for member in self.staff):
+            return True
+        roles = self.formers.roles if self.formers else None
+        if roles is None:
+            return None
+        return any(role != "research_informant" for role in roles)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme has an online component."
