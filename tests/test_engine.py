@@ -162,3 +162,50 @@ def test_evaluation_is_deterministic(pack: RuleSet) -> None:
     second = check_text(text, "p.yaml", pack, today=TODAY)
     assert first == second
     assert [r.rule_id for r in first.results] == sorted(r.rule_id for r in first.results)
+
+
+def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
+    from cvecheck.engine import evaluate_rule
+    from cvecheck.loader import load_text
+    from cvecheck.programme import evaluation_view, parse_programme
+    from cvecheck.rules import Rule, compile_rule
+
+    rule = Rule.model_validate(
+        {
+            "id": "DEM009",
+            "name": "partners-have-roles",
+            "title": "t",
+            "source": {"section": "demo", "recommendation": 1},
+            "severity": "expected",
+            "evidence": "empirical",
+            "recommendation": "r",
+            "why": "w",
+            "requirements": [
+                {
+                    "name": "roles",
+                    "require": {"multi_agency.partners[*].role": {"minLength": 3}},
+                    "gap": "A partner's role is too short.",
+                    "ask": "What does each partner do?",
+                }
+            ],
+            "remediation": "x",
+            "examples": {"pass": [{}], "gap": [{}], "cannot_assess": [{}]},
+        }
+    )
+    compiled = compile_rule(rule, "inline")
+
+    def outcome(partners: str) -> tuple[Status, int]:
+        loaded = load_text(f"multi_agency:\n  partners:\n{partners}", "p.yaml")
+        result = evaluate_rule(
+            compiled, evaluation_view(parse_programme(loaded)), loaded.source_map
+        )
+        findings = result.gaps or result.questions
+        return result.status, findings[0].location.line if findings else 0
+
+    ok = "    - {agency: A, sector: police, role: referrals}\n"
+    silent = "    - {agency: B, sector: health}\n"
+    short = "    - {agency: C, sector: ngo, role: x}\n"
+    assert outcome(ok) == (Status.PASS, 0)
+    assert outcome(ok + silent) == (Status.CANNOT_ASSESS, 4)
+    assert outcome(ok + silent + short) == (Status.GAP, 5)
+    assert outcome("    []\n")[0] is Status.PASS

@@ -24,6 +24,7 @@ from cvecheck.results import (
     FocusArea,
     Location,
     Notice,
+    Path,
     RuleResult,
     Status,
     Waiver,
@@ -134,30 +135,46 @@ def _evaluate_rule(
     )
 
 
-def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, tuple[str, ...]]:
+def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path]:
     """True if every path holds, False if a stated value fails, None if a value is unstated."""
-    missing: tuple[str, ...] | None = None
+    missing: Path | None = None
     for path, validator in checks:
-        value = _resolve(data, path)
-        if value is _MISSING:
-            if missing is None:
-                missing = path
-        elif not validator.is_valid(value):
-            return False, path
+        for where, value in _resolve(data, path):
+            if value is _MISSING:
+                if missing is None:
+                    missing = where
+            elif not validator.is_valid(value):
+                return False, where
     if missing is not None:
         return None, missing
     return True, checks[0][0]
 
 
-def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = data
-    for key in path:
-        if not isinstance(value, dict):
-            return _MISSING
-        value = value.get(key, _MISSING)
-        if value is _MISSING:
-            return _MISSING
-    return value
+def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> list[tuple[Path, Any]]:
+    """The value at ``path`` with its concrete location; ``*`` fans out over a list's items.
+
+    An unstated value comes back as _MISSING at the deepest stated point, so an item that is
+    silent on a field gives a question, not a gap. An empty list has no items to check.
+    """
+    found: list[tuple[Path, Any]] = []
+    pending: list[tuple[Path, Any, int]] = [((), data, 0)]
+    while pending:
+        where, value, depth = pending.pop()
+        if depth == len(path):
+            found.append((where, value))
+            continue
+        key = path[depth]
+        if key == "*":
+            if not isinstance(value, list):
+                found.append((where, _MISSING))
+                continue
+            for index in reversed(range(len(value))):
+                pending.append(((*where, index), value[index], depth + 1))
+        elif isinstance(value, dict) and key in value:
+            pending.append(((*where, key), value[key], depth + 1))
+        else:
+            found.append(((*where, *path[depth:]), _MISSING))
+    return found
 
 
 def _apply_waiver(

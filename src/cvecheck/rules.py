@@ -27,7 +27,9 @@ from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, S
 PACK_FILE = "pack.yaml"
 _ID = re.compile(r"^[A-Z]{3}\d{3}$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
+_NAME = r"[a-z_][a-z0-9_]*(\[\*\])?"
+_PATH = re.compile(rf"^{_NAME}(\.{_NAME})*$")
+"""Dotted field names; ``name[*]`` means every item of the list at ``name``."""
 
 
 class _Strict(BaseModel):
@@ -43,7 +45,7 @@ def _check_predicate(value: Predicate) -> Predicate:
         raise ValueError("needs at least one path")
     for path, schema in value.items():
         if not _PATH.match(path):
-            raise ValueError(f"{path!r} is not a dotted path of field names")
+            raise ValueError(f"{path!r} is not a dotted path of field names (items: name[*])")
         if not isinstance(schema, dict):
             raise ValueError(f"the schema for {path!r} must be a mapping")
         try:
@@ -300,7 +302,8 @@ def compile_rule(rule: Rule, file: str) -> CompiledRule:
 
 def _compile(predicate: Predicate) -> tuple[tuple[tuple[str, ...], Draft202012Validator], ...]:
     return tuple(
-        (tuple(path.split(".")), Draft202012Validator(schema)) for path, schema in predicate.items()
+        (tuple(path.replace("[*]", ".*").split(".")), Draft202012Validator(schema))
+        for path, schema in predicate.items()
     )
 
 
