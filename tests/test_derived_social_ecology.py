@@ -50,3 +50,36 @@ def test_derived_facts_cannot_be_written_in_a_programme_file() -> None:
         Programme.model_validate(
             {"social_ecology": {"community": {"resilience_or_dialogue": True}}}
         )
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ({"family": {"work_with_family": True}}, True),
+        ({"peers": {"peer_network_skills": False, "harmful_ties_management": True}}, True),
+        ({"community": {"intercommunity_dialogue": True}}, True),
+        ({"structural_barriers_addressed": ["political_exclusion"]}, True),
+        (
+            {
+                "family": {"work_with_family": False},
+                "peers": {"peer_network_skills": False, "harmful_ties_management": False},
+                "community": {"resilience_building": False, "intercommunity_dialogue": False},
+                "socio_economic": [],
+                "structural_barriers_addressed": [],
+            },
+            False,
+        ),
+        (
+            {
+                "family": {"work_with_family": False},
+                "peers": {"peer_network_skills": False, "harmful_ties_management": False},
+                "socio_economic": [],
+                "structural_barriers_addressed": [],
+            },
+            None,
+        ),
+        ({"individual": True}, None),
+    ],
+)
+def test_beyond_individual(fragment: dict[str, Any], expected: bool | None) -> None:
+    assert _social_ecology(fragment).get("beyond_individual") is expected

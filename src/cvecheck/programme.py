@@ -450,6 +450,21 @@ class SocialEcology(Section):
     )
 
     @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether any work reaches beyond the individual: family, peers, "
+        "community, socio-economic needs or structural barriers."
+    )
+    @property
+    def beyond_individual(self) -> bool | None:
+        family, peers, community = self.family, self.peers, self.community
+        return any_true(
+            family.work_with_family if family else None,
+            peers.peer_network_skills if peers else None,
+            peers.harmful_ties_management if peers else None,
+            community.resilience_or_dialogue if community else None,
+            self.addresses_structural_factors,
+        )
+
+    @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether socio-economic needs or structural barriers are addressed."
     )
     @property
