@@ -28,6 +28,20 @@ def stated(description: str, **extra: Any) -> Any:
     return Field(default=None, description=description, **extra)
 
 
+def any_true(*answers: bool | None) -> bool | None:
+    """Either-or facts, tri-state: true if any answer is yes, false only if every one is no."""
+    if any(answer is True for answer in answers):
+        return True
+    if all(answer is False for answer in answers):
+        return False
+    return None
+
+
+def non_empty(items: list[Any] | None) -> bool | None:
+    """A stated list as an answer: a non-empty list is yes, ``[]`` is no, absent is unknown."""
+    return None if items is None else len(items) > 0
+
+
 class Section(BaseModel):
     """Base of every block: unknown keys are errors, and YAML 1.1 look-alikes are not coerced."""
 
@@ -126,6 +140,10 @@ class IdeologyHandling(Section):
     )
     flexible_for_mixed_or_idiosyncratic: bool | None = stated(
         "Can the approach be tailored for people with mixed, unstable or idiosyncratic beliefs?"
+    )
+    emerging_ideologies_tracked: bool | None = stated(
+        "Does the programme record new, mixed or idiosyncratic ideologies it meets and update its "
+        "guidance as research on them emerges?"
     )
 
 
@@ -409,6 +427,13 @@ class CommunityWork(Section):
     resilience_building: bool | None = stated("Does it build community resilience?")
     intercommunity_dialogue: bool | None = stated("Does it foster dialogue between communities?")
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether it builds community resilience or fosters dialogue."
+    )
+    @property
+    def resilience_or_dialogue(self) -> bool | None:
+        return any_true(self.resilience_building, self.intercommunity_dialogue)
+
 
 class SocialEcology(Section):
     individual: bool | None = stated("Does it address individual risk and protective factors?")
@@ -433,6 +458,30 @@ class SocialEcology(Section):
     reintegration_support_in_place: bool | None = stated(
         "Before someone leaves, does the programme check that family and community support is in place?"
     )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether any work reaches beyond the individual: family, peers, "
+        "community, socio-economic needs or structural barriers."
+    )
+    @property
+    def beyond_individual(self) -> bool | None:
+        family, peers, community = self.family, self.peers, self.community
+        return any_true(
+            family.work_with_family if family else None,
+            peers.peer_network_skills if peers else None,
+            peers.harmful_ties_management if peers else None,
+            community.resilience_or_dialogue if community else None,
+            self.addresses_structural_factors,
+        )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether socio-economic needs or structural barriers are addressed."
+    )
+    @property
+    def addresses_structural_factors(self) -> bool | None:
+        return any_true(
+            non_empty(self.socio_economic), non_empty(self.structural_barriers_addressed)
+        )
 
 
 # --- multi-agency ----------------------------------------------------------------------------
@@ -698,6 +747,12 @@ class Online(Section):
     )
     online_safeguarding_protocol: bool | None = stated(
         "Is there a protocol for safeguarding concerns that arise online?"
+    )
+    campaign_audience_stage: (
+        list[Literal["general_public", "early_stage", "supports_violence"]] | None
+    ) = stated(
+        "Who counter-narrative campaigns are aimed at: the general public, people in the early "
+        "stages of radicalisation, or people who already support violence."
     )
     evaluation: OnlineEvaluation | None = stated("How the online work is evaluated.")
 
