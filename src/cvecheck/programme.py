@@ -1114,15 +1114,48 @@ def _suggest(model: type[BaseModel], loc: Path) -> str | None:
 
 def _field_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
     info = model.model_fields.get(name)
-    if info is None:
-        return None
-    stack: list[Any] = [info.annotation]
+    return None if info is None else _nested_model(info.annotation)
+
+
+def programme_paths() -> frozenset[str]:
+    """Every dotted path a rule may read: stated and derived fields, ``name[*]`` into lists."""
+    paths: set[str] = set()
+    pending: list[tuple[str, type[BaseModel]]] = [("", Programme)]
+    while pending:
+        prefix, model = pending.pop()
+        fields: dict[str, Any] = {n: f.annotation for n, f in model.model_fields.items()}
+        fields.update({n: f.return_type for n, f in model.model_computed_fields.items()})
+        for name, annotation in fields.items():
+            path = prefix + name
+            paths.add(path)
+            nested = _nested_model(annotation)
+            if nested is None:
+                continue
+            if _is_list(annotation):
+                path += "[*]"
+                paths.add(path)
+            pending.append((path + ".", nested))
+    return frozenset(paths)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    stack = [annotation]
     while stack:
         candidate = stack.pop()
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
         stack.extend(getattr(candidate, "__args__", ()))
     return None
+
+
+def _is_list(annotation: Any) -> bool:
+    stack = [annotation]
+    while stack:
+        candidate = stack.pop()
+        if getattr(candidate, "__origin__", None) is list:
+            return True
+        stack.extend(getattr(candidate, "__args__", ()))
+    return False
 
 
 def programme_json_schema() -> dict[str, Any]:

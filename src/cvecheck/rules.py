@@ -21,7 +21,7 @@ from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cvecheck.loader import Loaded, load_file
-from cvecheck.programme import Programme, validation_issues
+from cvecheck.programme import Programme, programme_paths, validation_issues
 from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, Severity
 
 PACK_FILE = "pack.yaml"
@@ -283,6 +283,7 @@ def load_rule_file(path: FsPath, *, check_examples: bool = True) -> CompiledRule
         issues.append(
             Issue("rule-filename", f"file name must be {expected_name}", Location(str(path), 1, 1))
         )
+    issues.extend(_unknown_path_issues(rule, loaded))
     if check_examples:
         issues.extend(_example_issues(rule, loaded))
     if issues:
@@ -305,6 +306,22 @@ def _compile(predicate: Predicate) -> tuple[tuple[tuple[str, ...], Draft202012Va
         (tuple(path.replace("[*]", ".*").split(".")), Draft202012Validator(schema))
         for path, schema in predicate.items()
     )
+
+
+def _unknown_path_issues(rule: Rule, loaded: Loaded) -> list[Issue]:
+    """A path naming no programme field would be "not stated" forever: refuse it on load."""
+    known = programme_paths()
+    issues: list[Issue] = []
+    blocks = [("applies_when", i, c.require) for i, c in enumerate(rule.applies_when)]
+    blocks += [("requirements", i, r.require) for i, r in enumerate(rule.requirements)]
+    for block, index, predicate in blocks:
+        for path in predicate:
+            if path not in known:
+                where = loaded.source_map.locate((block, index, "require", path))
+                issues.append(
+                    Issue("rule-unknown-path", f"'{path}' is not a programme field", where)
+                )
+    return issues
 
 
 def _example_issues(rule: Rule, loaded: Loaded) -> list[Issue]:
