@@ -111,3 +111,17 @@ def test_rules_reference_changes_with_the_rules() -> None:
     text = rules_markdown(load_rules([FIXTURES / "pack"]))
     assert "### DEM001 formers-trained" in text
     assert "| 1 | Train formers. | full | [DEM001](#dem001-formers-trained) |" in text
+
+
+def test_every_builtin_recommendation_is_encoded(ruleset: RuleSet) -> None:
+    document = coverage_document(ruleset)
+    missing = [
+        f"{r['section']} {r['number']}"
+        for r in document["recommendations"]
+        if r["state"] == "missing"
+    ]
+    assert missing == []
+    assert document["summary"]["recommendations"] == 36
+    for row in document["recommendations"]:
+        if row["state"] == "manual":
+            assert row["note"], "a recommendation that cannot be checked must say why"
