@@ -166,3 +166,17 @@ def test_schema_has_no_derived_fields_and_no_required_sections() -> None:
     assert "uses_formers" not in schema["properties"]
     assert "required" not in schema
     assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ({}, True),
+        ({"programme": {"works_with_individuals": True}}, True),
+        ({"programme": {"works_with_individuals": False}}, False),
+    ],
+)
+def test_case_work_is_assumed_unless_a_campaign_says_otherwise(
+    fragment: dict[str, object], expected: bool
+) -> None:
+    assert Programme.model_validate(fragment).has_caseload is expected

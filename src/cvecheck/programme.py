@@ -96,6 +96,11 @@ class ProgrammeInfo(Section):
     settings: list[Setting] | None = stated(
         "Where the programme works. List every setting; one that is not listed counts as absent."
     )
+    works_with_individuals: bool | None = stated(
+        "Does the programme work with individual people as cases (referrals, mentoring, "
+        "one-to-one support)? Assumed yes when not stated, since secondary and tertiary "
+        "interventions do; write false for a campaign or awareness work only."
+    )
     participation: Literal["voluntary", "mandated", "mixed"] | None = stated(
         "Whether people take part voluntarily or under a mandate (e.g. licence conditions)."
     )
@@ -973,6 +978,16 @@ class Programme(Section):
         if roles is None:
             return None
         return any(role != "research_informant" for role in roles)
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme works with individual cases; true unless "
+        "programme.works_with_individuals is false."
+    )
+    @property
+    def has_caseload(self) -> bool:
+        # Secondary and tertiary interventions work with individuals by definition; only a
+        # campaign or awareness programme that says so is exempt from the case-work rules.
+        return not (self.programme is not None and self.programme.works_with_individuals is False)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme has an online component."
