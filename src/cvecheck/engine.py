@@ -90,7 +90,7 @@ def _evaluate_rule(
 ) -> RuleResult:
     unknown_condition: tuple[str, Location] | None = None
     for condition, checks in compiled.conditions:
-        verdict, path = _check(checks, data)
+        verdict, path, _ = _check(checks, data)
         if verdict is False:
             return RuleResult(
                 compiled.id,
@@ -110,11 +110,10 @@ def _evaluate_rule(
     gaps: list[Finding] = []
     questions: list[Finding] = []
     for requirement in compiled.requirements:
-        verdict, path = _check(requirement.checks, data)
+        verdict, path, value = _check(requirement.checks, data)
         if verdict is False:
-            gaps.append(
-                Finding(requirement.spec.name, requirement.spec.gap, source_map.locate(path))
-            )
+            location = source_map.locate(path)
+            gaps.append(Finding(requirement.spec.name, requirement.spec.gap, location, value))
         elif verdict is None:
             questions.append(
                 Finding(requirement.spec.name, requirement.spec.ask, source_map.locate(path))
@@ -135,8 +134,11 @@ def _evaluate_rule(
     )
 
 
-def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path]:
-    """True if every path holds, False if a stated value fails, None if a value is unstated."""
+def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path, Any]:
+    """True if every path holds, False if a stated value fails, None if a value is unstated.
+
+    Also returns where the verdict was decided and, for a failure, the failing value.
+    """
     missing: Path | None = None
     for path, validator in checks:
         for where, value in _resolve(data, path):
@@ -144,10 +146,10 @@ def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path]:
                 if missing is None:
                     missing = where
             elif not validator.is_valid(value):
-                return False, where
+                return False, where, value
     if missing is not None:
-        return None, missing
-    return True, checks[0][0]
+        return None, missing, None
+    return True, checks[0][0], None
 
 
 def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> list[tuple[Path, Any]]:

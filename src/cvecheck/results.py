@@ -7,8 +7,10 @@ copy of its own.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 Path = tuple[str | int, ...]
 """A location inside a document: mapping keys and sequence indexes, from the root."""
@@ -151,6 +153,15 @@ class Finding:
     requirement: str
     message: str
     location: Location
+    value: Any = None
+    """For a gap, the stated (or derived) value that fails the requirement; None for a question."""
+
+    def stated(self, limit: int = 80) -> str:
+        """The failing value as short text for people, or "" when it adds nothing (a boolean)."""
+        if self.value is None or isinstance(self.value, bool):
+            return ""
+        text = json.dumps(self.value, ensure_ascii=False)
+        return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "requirement": finding.requirement,
         "message": finding.message,
         "location": _location(finding.location),
+        "value": finding.value,
     }
 
 

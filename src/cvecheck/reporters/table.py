@@ -70,7 +70,10 @@ def render_one(report: Report) -> str:
         rows = []
         for result in gaps:
             rule = rules[result.rule_id]
-            missing = "\n".join(f"- {gap.message}" for gap in result.gaps)
+            missing = "\n".join(
+                f"- {gap.message}" + (f" (stated: {gap.stated()})" if gap.stated() else "")
+                for gap in result.gaps
+            )
             rows.append(
                 [
                     result.rule_id,
