@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= programme_examples/community-mentoring.yaml
 
-.PHONY: demo test lint install clean docs
+.PHONY: demo test lint install clean docs reports
 
 $(BIN)/cvecheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ clean:
 # Regenerates the documents that tests require to be current.
 docs: install
 	$(BIN)/cvecheck rules --format markdown > docs/rules.md
+
+# Rewrites the expected reports of the shipped examples; read the diff before committing.
+reports: install
+	CVECHECK_UPDATE_REPORTS=1 $(BIN)/pytest -q tests/test_example_reports.py
