@@ -114,6 +114,7 @@ def check(
     from datetime import date
 
     from cvecheck.batch import check_paths, expand_inputs
+    from cvecheck.progress import track
     from cvecheck.reporters import Format, render
     from cvecheck.rules import load_rules
 
@@ -125,9 +126,8 @@ def check(
         _fail(error.issues)
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
-    outcomes = list(
-        check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
-    )
+    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)
     for fmt, target in zip(chosen, targets, strict=True):
