@@ -176,6 +176,86 @@ def schema() -> None:
     typer.echo(json.dumps(programme_json_schema(), indent=2))
 
 
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="File to write, or a folder to write programme.yaml in; '-' prints the template.",
+            metavar="[PATH]",
+        ),
+    ] = Path("programme.yaml"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that already exist.")
+    ] = False,
+    schema_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--schema-ref",
+            help="Path or URL of the schema named in the editor modeline. Without it, "
+            "programme.schema.json is written beside the template.",
+        ),
+    ] = None,
+) -> None:
+    """Write a commented template of a programme description to fill in.
+
+    Every field is left empty ("not stated"), so checking the template gives the questions to
+    answer. Existing files are never overwritten unless --force is given.
+    """
+    from cvecheck.results import Location
+    from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
+
+    text = programme_template(schema_ref or DEFAULT_SCHEMA_REF, tool_version=__version__)
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    if path.is_dir():
+        path = path / "programme.yaml"
+    if not path.parent.is_dir():
+        _fail(
+            [Issue("init-no-folder", "no such folder; create it first", Location(str(path.parent)))]
+        )
+    if not _write_new(path, text, force):
+        _fail(
+            [
+                Issue(
+                    "init-exists",
+                    "already exists; choose another name, or use --force to overwrite it",
+                    Location(str(path)),
+                )
+            ]
+        )
+    typer.echo(f"Wrote {path}: fill it in, then run: cvecheck check {path}", err=True)
+    if schema_ref is None:
+        schema_path = path.parent / DEFAULT_SCHEMA_REF
+        if _write_new(schema_path, schema_text(), force):
+            typer.echo(
+                f"Wrote {schema_path}: editors use it to complete and check fields.", err=True
+            )
+        elif schema_path.read_text(encoding="utf-8") != schema_text():
+            typer.echo(
+                f"Left {schema_path} as it was (it differs from this version's schema; "
+                "use --force to replace it).",
+                err=True,
+            )
+
+
+def _write_new(path: Path, text: str, force: bool) -> bool:
+    """Write ``text`` to ``path``; without ``force``, only if no such file exists yet."""
+    try:
+        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        from cvecheck.results import Location
+
+        _fail(
+            [Issue("init-unwritable", f"cannot be written: {error.strerror}", Location(str(path)))]
+        )
+    return True
+
+
 @app.command("rules")
 def list_rules(rules: RulesOption = None) -> None:
     """List the rules."""
