@@ -11,13 +11,16 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from cvecheck import __version__
 from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 from cvecheck.results import InputError, Issue, Severity
+
+if TYPE_CHECKING:
+    from cvecheck.report import FileOutcome
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -66,7 +69,7 @@ def _fail(issues: list[Issue]) -> NoReturn:
 
 
 # Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = ("table", "json")
+FORMAT_NAMES = ("table", "json", "matrix")
 
 RulesOption = Annotated[
     list[Path] | None,
@@ -166,6 +169,93 @@ def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None
             param_hint="--output",
         )
     return targets
+
+
+class MatrixFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+JobsOption = Annotated[
+    int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+]
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Programme files (YAML), folders to search, or glob patterns.",
+            show_default=False,
+            metavar="FILES...",
+        ),
+    ],
+    fmt: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MatrixFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    jobs: JobsOption = 0,
+    rules: RulesOption = None,
+) -> None:
+    """Compare proposals side by side: coverage, gaps and questions per area.
+
+    One row per proposal; one column per focus area and report section. Exit code 0 when
+    every file could be checked (gaps do not change it), 2 when any could not.
+    """
+    from cvecheck.reporters.matrix import RENDERERS
+
+    outcomes, input_issues = _check_batch(inputs, jobs, rules)
+    _write(RENDERERS[fmt.value](outcomes), output)
+    if input_issues or any(o.report is None for o in outcomes):
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _check_batch(
+    inputs: list[str], jobs: int, rules: list[Path] | None
+) -> tuple[list[FileOutcome], list[Issue]]:
+    """Load the rules and check every input, with a progress bar at a terminal; print errors."""
+    from datetime import date
+
+    from cvecheck.batch import check_paths, expand_inputs
+    from cvecheck.progress import track
+    from cvecheck.rules import load_rules
+
+    try:
+        ruleset = load_rules(rules or None)
+    except InputError as error:
+        _fail(error.issues)
+    paths, input_issues = expand_inputs(inputs)
+    workers = jobs or (os.cpu_count() or 1)
+    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
+    for issue in input_issues + [i for o in outcomes for i in o.issues]:
+        typer.echo(f"error: {issue}", err=True)
+    return outcomes, input_issues
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        from cvecheck.results import Location
+
+        _fail(
+            [
+                Issue(
+                    "output-unwritable",
+                    f"cannot be written: {error.strerror}",
+                    Location(str(output)),
+                )
+            ]
+        )
 
 
 @app.command()
