@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -256,6 +256,93 @@ def _write(text: str, output: Path | None) -> None:
                 )
             ]
         )
+
+
+class DiffFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path,
+        typer.Argument(help="The earlier version: a programme file, or a saved JSON report."),
+    ],
+    new: Annotated[
+        Path,
+        typer.Argument(help="The later version: a programme file, or a saved JSON report."),
+    ],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    fail_on_new_gaps: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new-gaps",
+            help="Exit with 1 if a gap is open now that was not open (or was waived) before.",
+        ),
+    ] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Show what changed between two versions of a proposal.
+
+    Lists gaps closed and opened, questions answered and new, waivers added, expired, removed
+    or renewed, and other changes of status. A saved report (from check --format json) keeps
+    the rule set version and the file's sha256, so the output says whether a difference comes
+    from the programme file or from the rules. Exit code 0; 1 with --fail-on-new-gaps when a
+    gap is newly open; 2 for invalid input.
+    """
+    from cvecheck.diff import diff_snapshots
+    from cvecheck.reporters.diff import RENDERERS
+
+    loaded: dict[str, Any] = {}
+    sides = [_diff_side(path, rules, loaded) for path in (old, new)]
+    result = diff_snapshots(sides[0], sides[1], (str(old), str(new)))
+    _write(RENDERERS[fmt.value](result), output)
+    if fail_on_new_gaps and result.new_unwaived_gap_count():
+        raise typer.Exit(EXIT_GAPS)
+
+
+def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> list[Any]:
+    """One side of a diff as snapshots: a saved JSON report as it is, a programme file checked."""
+    from cvecheck.diff import snapshots
+    from cvecheck.results import Location
+
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            _fail([Issue("input-missing", "no such file", Location(str(path)))])
+        except (OSError, UnicodeDecodeError) as error:
+            _fail([Issue("input-unreadable", f"cannot be read: {error}", Location(str(path)))])
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            where = Location(str(path), error.lineno, error.colno)
+            _fail([Issue("report-syntax", f"not valid JSON: {error.msg}", where)])
+        try:
+            return snapshots(document, str(path))
+        except InputError as error:
+            _fail(error.issues)
+    from datetime import date
+
+    from cvecheck.api import check_file
+    from cvecheck.report import FileOutcome
+    from cvecheck.reporters.json_ import document as report_document
+    from cvecheck.rules import load_rules
+
+    try:
+        if "ruleset" not in loaded:
+            loaded["ruleset"] = load_rules(rules or None)
+        report = check_file(path, loaded["ruleset"], today=date.today())
+    except InputError as error:
+        _fail(error.issues)
+    return snapshots(report_document([FileOutcome(str(path), report)]), str(path))
 
 
 @app.command()
