@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import FormatChecker
+from jsonschema.validators import Draft202012Validator
 from typer.testing import CliRunner
 
 from cvecheck.api import check_file
@@ -18,17 +20,29 @@ from cvecheck.report import FileOutcome
 from cvecheck.reporters import json_
 from cvecheck.rules import RuleSet
 
-from .conftest import EXAMPLES_DIR, RULES_DIR
+from .conftest import EXAMPLES_DIR, REPO, RULES_DIR
+
+FORMAT_CHECKER = FormatChecker()
 
 RIVERSIDE = Path(__file__).parent / "fixtures" / "riverside"
 V1, V2 = str(RIVERSIDE / "v1.yaml"), str(RIVERSIDE / "v2.yaml")
 runner = CliRunner()
 
 
+DIFF_SCHEMA = json.loads((REPO / "docs" / "diff.schema.json").read_text(encoding="utf-8"))
+
+
 def run_json(*args: str) -> tuple[int, dict[str, Any]]:
+    """Run diff with JSON output; every output is checked against docs/diff.schema.json."""
     result = runner.invoke(app, ["diff", *args, "--format", "json"])
     assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    Draft202012Validator(DIFF_SCHEMA, format_checker=FORMAT_CHECKER).validate(document)
+    return result.exit_code, document
+
+
+def test_diff_schema_is_valid() -> None:
+    Draft202012Validator.check_schema(DIFF_SCHEMA)
 
 
 def pairs(changes: list[dict[str, Any]]) -> set[tuple[str, str]]:

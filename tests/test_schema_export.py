@@ -110,3 +110,13 @@ def test_shipped_examples_point_editors_at_the_exported_schema() -> None:
     for example in EXAMPLES_DIR.glob("*.yaml"):
         first = example.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../docs/programme.schema.json", example
+
+
+def test_schema_command_prints_the_exported_file() -> None:
+    from typer.testing import CliRunner
+
+    from cvecheck.cli import app
+
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 from cvecheck.results import InputError, Issue, Severity
 
 if TYPE_CHECKING:
+    from cvecheck.diff import Snapshot
     from cvecheck.report import FileOutcome
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
@@ -308,7 +309,7 @@ def diff(
         raise typer.Exit(EXIT_GAPS)
 
 
-def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> list[Any]:
+def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> list[Snapshot]:
     """One side of a diff as snapshots: a saved JSON report as it is, a programme file checked."""
     from cvecheck.diff import snapshots
     from cvecheck.results import Location
