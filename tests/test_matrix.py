@@ -155,3 +155,12 @@ def test_check_has_a_matrix_format(tmp_path: Path) -> None:
     assert result.exit_code == 1  # gaps at the default threshold, as for any check
     assert result.stdout.startswith("Comparison of 2 proposals\n")
     assert "v1.yaml" in result.stdout and "all proposals" in result.stdout
+
+
+def test_compare_to_an_unwritable_file_is_a_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "matrix.csv"
+    result = runner.invoke(app, ["compare", str(RIVERSIDE), "-f", "csv", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {target}: cannot be written: No such file or directory [output-unwritable]"
+    ]
