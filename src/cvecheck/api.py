@@ -20,7 +20,15 @@ from cvecheck.report import Report
 from cvecheck.results import InputError, Issue, Waiver
 from cvecheck.rules import RuleSet, load_rules
 
-__all__ = ["Report", "RuleSet", "check_data", "check_file", "check_text", "load_rules"]
+__all__ = [
+    "InputError",
+    "Report",
+    "RuleSet",
+    "check_data",
+    "check_file",
+    "check_text",
+    "load_rules",
+]
 
 
 def check_file(

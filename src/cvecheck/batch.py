@@ -18,6 +18,8 @@ from cvecheck.report import FileOutcome
 from cvecheck.results import InputError, Issue, Location
 from cvecheck.rules import RuleSet, load_rules
 
+__all__ = ["PARALLEL_THRESHOLD", "FileOutcome", "check_one", "check_paths", "expand_inputs"]
+
 PROGRAMME_SUFFIXES = (".yaml", ".yml")
 PARALLEL_THRESHOLD = 200
 """Below this many files, starting worker processes costs more than it saves."""

@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -21,6 +21,10 @@ from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 if TYPE_CHECKING:
     from cvecheck.rules import RuleSet
 from cvecheck.results import FocusArea, InputError, Issue, Severity
+
+if TYPE_CHECKING:
+    from cvecheck.diff import Snapshot
+    from cvecheck.report import FileOutcome
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -69,7 +73,7 @@ def _fail(issues: list[Issue]) -> NoReturn:
 
 
 # Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = ("table", "json")
+FORMAT_NAMES = ("table", "json", "matrix")
 
 RulesOption = Annotated[
     list[Path] | None,
@@ -117,6 +121,7 @@ def check(
     from datetime import date
 
     from cvecheck.batch import check_paths, expand_inputs
+    from cvecheck.progress import track
     from cvecheck.reporters import Format, render
     from cvecheck.rules import load_rules
 
@@ -128,9 +133,8 @@ def check(
         _fail(error.issues)
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
-    outcomes = list(
-        check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
-    )
+    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)
     for fmt, target in zip(chosen, targets, strict=True):
@@ -171,12 +175,266 @@ def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None
     return targets
 
 
+class MatrixFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+JobsOption = Annotated[
+    int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+]
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Programme files (YAML), folders to search, or glob patterns.",
+            show_default=False,
+            metavar="FILES...",
+        ),
+    ],
+    fmt: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MatrixFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    jobs: JobsOption = 0,
+    rules: RulesOption = None,
+) -> None:
+    """Compare proposals side by side: coverage, gaps and questions per area.
+
+    One row per proposal; one column per focus area and report section. Exit code 0 when
+    every file could be checked (gaps do not change it), 2 when any could not.
+    """
+    from cvecheck.reporters.matrix import RENDERERS
+
+    outcomes, input_issues = _check_batch(inputs, jobs, rules)
+    _write(RENDERERS[fmt.value](outcomes), output)
+    if input_issues or any(o.report is None for o in outcomes):
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _check_batch(
+    inputs: list[str], jobs: int, rules: list[Path] | None
+) -> tuple[list[FileOutcome], list[Issue]]:
+    """Load the rules and check every input, with a progress bar at a terminal; print errors."""
+    from datetime import date
+
+    from cvecheck.batch import check_paths, expand_inputs
+    from cvecheck.progress import track
+    from cvecheck.rules import load_rules
+
+    try:
+        ruleset = load_rules(rules or None)
+    except InputError as error:
+        _fail(error.issues)
+    paths, input_issues = expand_inputs(inputs)
+    workers = jobs or (os.cpu_count() or 1)
+    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
+    for issue in input_issues + [i for o in outcomes for i in o.issues]:
+        typer.echo(f"error: {issue}", err=True)
+    return outcomes, input_issues
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        from cvecheck.results import Location
+
+        _fail(
+            [
+                Issue(
+                    "output-unwritable",
+                    f"cannot be written: {error.strerror}",
+                    Location(str(output)),
+                )
+            ]
+        )
+
+
+class DiffFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path,
+        typer.Argument(help="The earlier version: a programme file, or a saved JSON report."),
+    ],
+    new: Annotated[
+        Path,
+        typer.Argument(help="The later version: a programme file, or a saved JSON report."),
+    ],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    fail_on_new_gaps: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new-gaps",
+            help="Exit with 1 if a gap is open now that was not open (or was waived) before.",
+        ),
+    ] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Show what changed between two versions of a proposal.
+
+    Lists gaps closed and opened, questions answered and new, waivers added, expired, removed
+    or renewed, and other changes of status. A saved report (from check --format json) keeps
+    the rule set version and the file's sha256, so the output says whether a difference comes
+    from the programme file or from the rules. Exit code 0; 1 with --fail-on-new-gaps when a
+    gap is newly open; 2 for invalid input.
+    """
+    from cvecheck.diff import diff_snapshots
+    from cvecheck.reporters.diff import RENDERERS
+
+    loaded: dict[str, Any] = {}
+    sides = [_diff_side(path, rules, loaded) for path in (old, new)]
+    result = diff_snapshots(sides[0], sides[1], (str(old), str(new)))
+    _write(RENDERERS[fmt.value](result), output)
+    if fail_on_new_gaps and result.new_unwaived_gap_count():
+        raise typer.Exit(EXIT_GAPS)
+
+
+def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> list[Snapshot]:
+    """One side of a diff as snapshots: a saved JSON report as it is, a programme file checked."""
+    from cvecheck.diff import snapshots
+    from cvecheck.results import Location
+
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            _fail([Issue("input-missing", "no such file", Location(str(path)))])
+        except (OSError, UnicodeDecodeError) as error:
+            _fail([Issue("input-unreadable", f"cannot be read: {error}", Location(str(path)))])
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            where = Location(str(path), error.lineno, error.colno)
+            _fail([Issue("report-syntax", f"not valid JSON: {error.msg}", where)])
+        try:
+            return snapshots(document, str(path))
+        except InputError as error:
+            _fail(error.issues)
+    from datetime import date
+
+    from cvecheck.api import check_file
+    from cvecheck.report import FileOutcome
+    from cvecheck.reporters.json_ import document as report_document
+    from cvecheck.rules import load_rules
+
+    try:
+        if "ruleset" not in loaded:
+            loaded["ruleset"] = load_rules(rules or None)
+        report = check_file(path, loaded["ruleset"], today=date.today())
+    except InputError as error:
+        _fail(error.issues)
+    return snapshots(report_document([FileOutcome(str(path), report)]), str(path))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of programme files (point an editor at it for completion)."""
     from cvecheck.programme import programme_json_schema
 
     typer.echo(json.dumps(programme_json_schema(), indent=2))
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="File to write, or a folder to write programme.yaml in; '-' prints the template.",
+            metavar="[PATH]",
+        ),
+    ] = Path("programme.yaml"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that already exist.")
+    ] = False,
+    schema_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--schema-ref",
+            help="Path or URL of the schema named in the editor modeline. Without it, "
+            "programme.schema.json is written beside the template.",
+        ),
+    ] = None,
+) -> None:
+    """Write a commented template of a programme description to fill in.
+
+    Every field is left empty ("not stated"), so checking the template gives the questions to
+    answer. Existing files are never overwritten unless --force is given.
+    """
+    from cvecheck.results import Location
+    from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
+
+    text = programme_template(schema_ref or DEFAULT_SCHEMA_REF, tool_version=__version__)
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    if path.is_dir():
+        path = path / "programme.yaml"
+    if not path.parent.is_dir():
+        _fail(
+            [Issue("init-no-folder", "no such folder; create it first", Location(str(path.parent)))]
+        )
+    if not _write_new(path, text, force):
+        _fail(
+            [
+                Issue(
+                    "init-exists",
+                    "already exists; choose another name, or use --force to overwrite it",
+                    Location(str(path)),
+                )
+            ]
+        )
+    typer.echo(f"Wrote {path}: fill it in, then run: cvecheck check {path}", err=True)
+    if schema_ref is None:
+        schema_path = path.parent / DEFAULT_SCHEMA_REF
+        if _write_new(schema_path, schema_text(), force):
+            typer.echo(
+                f"Wrote {schema_path}: editors use it to complete and check fields.", err=True
+            )
+        elif schema_path.read_text(encoding="utf-8") != schema_text():
+            typer.echo(
+                f"Left {schema_path} as it was (it differs from this version's schema; "
+                "use --force to replace it).",
+                err=True,
+            )
+
+
+def _write_new(path: Path, text: str, force: bool) -> bool:
+    """Write ``text`` to ``path``; without ``force``, only if no such file exists yet."""
+    try:
+        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        from cvecheck.results import Location
+
+        _fail(
+            [Issue("init-unwritable", f"cannot be written: {error.strerror}", Location(str(path)))]
+        )
+    return True
 
 
 class CatalogueFormat(StrEnum):

@@ -925,7 +925,10 @@ class Programme(Section):
         strict=True,
         frozen=True,
         title="cvecheck programme description",
-        json_schema_extra={"$id": "https://cvecheck.invalid/schema/programme-1.json"},
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://cvecheck.invalid/schema/programme-1.json",
+        },
     )
 
     schema_version: Literal["1"] | None = stated('Version of this file format; write "1".')

@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from cvecheck.report import FileOutcome
-from cvecheck.reporters import json_, table
+from cvecheck.reporters import json_, matrix, table
 
 
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
+    MATRIX = "matrix"
 
 
 Renderer = Callable[[Sequence[FileOutcome]], str]
@@ -24,6 +25,7 @@ Renderer = Callable[[Sequence[FileOutcome]], str]
 RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: table.render,
     Format.JSON: json_.render,
+    Format.MATRIX: matrix.render_table,
 }
 
 

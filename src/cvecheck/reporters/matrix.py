@@ -1,0 +1,355 @@
+"""The comparison matrix: proposals as rows, focus areas and report sections as columns.
+
+Each cell gives the coverage of that area for that proposal and its counts of gaps, questions
+and waivers, so a commissioner can see at a glance where a portfolio is weak. One model
+(``build``) and four pure renderers: a terminal table, CSV, Markdown and a self-contained HTML
+page (everything escaped, no script, nothing fetched).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from tabulate import tabulate
+
+from cvecheck.report import FileOutcome
+from cvecheck.results import Coverage, Issue, Status
+
+LEGEND = (
+    "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "
+    "(the file does not say), w = waived. n/a: no rule in the area applies; -: the area has no "
+    "rules."
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One area of the matrix: a focus area or a report section."""
+
+    kind: str  # "focus" or "section"
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One proposal: its cells in column order, or the error that stopped its check."""
+
+    path: str
+    name: str
+    cells: tuple[Coverage, ...]
+    gaps: int = 0
+    questions: int = 0
+    error: str = ""
+
+    @property
+    def checked(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True)
+class Matrix:
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    def totals(self) -> tuple[Coverage, ...]:
+        """Each column's counts added up over the proposals that could be checked."""
+        summed: list[Coverage] = []
+        for index, column in enumerate(self.columns):
+            counts = dict.fromkeys(Status, 0)
+            for row in self.rows:
+                if row.checked:
+                    for status, count in row.cells[index].counts.items():
+                        counts[status] += count
+            summed.append(Coverage(column.key, column.title, counts))
+        return tuple(summed)
+
+
+def build(outcomes: Sequence[FileOutcome]) -> Matrix:
+    """The matrix of a run. Columns follow the rule packs' order (focus areas first)."""
+    columns: dict[tuple[str, str], Column] = {}
+    for outcome in outcomes:
+        if outcome.report is not None:
+            for kind, group in (
+                ("focus", outcome.report.focus_coverage),
+                ("section", outcome.report.section_coverage),
+            ):
+                for coverage in group:
+                    columns.setdefault(
+                        (kind, coverage.key), Column(kind, coverage.key, coverage.title)
+                    )
+    rows: list[Row] = []
+    for outcome in outcomes:
+        report = outcome.report
+        if report is None:
+            first = outcome.issues[0] if outcome.issues else None
+            error = _issue_text(first) if first else "could not be checked"
+            empty = tuple(
+                Coverage(c.key, c.title, dict.fromkeys(Status, 0)) for c in columns.values()
+            )
+            rows.append(Row(outcome.path, "", empty, error=error))
+            continue
+        found = {("focus", c.key): c for c in report.focus_coverage} | {
+            ("section", c.key): c for c in report.section_coverage
+        }
+        cells = tuple(
+            found.get(key, Coverage(column.key, column.title, dict.fromkeys(Status, 0)))
+            for key, column in columns.items()
+        )
+        counts = report.counts()
+        rows.append(
+            Row(
+                outcome.path,
+                report.programme_name,
+                cells,
+                counts[Status.GAP],
+                counts[Status.CANNOT_ASSESS],
+            )
+        )
+    return Matrix(tuple(columns.values()), tuple(rows))
+
+
+def _issue_text(issue: Issue) -> str:
+    where = f"line {issue.location.line}: " if issue.location.line else ""
+    return where + issue.message
+
+
+def cell_text(cell: Coverage) -> str:
+    """``67% 1g 2q``: coverage, then the counts that need attention."""
+    counts = cell.counts
+    if not any(counts.values()):
+        return "-"
+    parts = [cell.percent()]
+    for status, mark in ((Status.GAP, "g"), (Status.CANNOT_ASSESS, "q"), (Status.WAIVED, "w")):
+        if counts.get(status, 0):
+            parts.append(f"{counts[status]}{mark}")
+    if counts.get(Status.ERROR, 0):
+        parts.append(f"{counts[Status.ERROR]} errors")
+    return " ".join(parts)
+
+
+def _summary_cells(row: Row) -> list[str]:
+    return [str(row.gaps), str(row.questions)] if row.checked else ["", ""]
+
+
+def _total_row(matrix: Matrix) -> list[str]:
+    """Cells of the "all proposals" line: each area summed, then the gap and question totals."""
+    checked = [row for row in matrix.rows if row.checked]
+    return [
+        *(cell_text(c) for c in matrix.totals()),
+        str(sum(row.gaps for row in checked)),
+        str(sum(row.questions for row in checked)),
+    ]
+
+
+def _several_checked(matrix: Matrix) -> bool:
+    return sum(1 for row in matrix.rows if row.checked) > 1
+
+
+def _heading(matrix: Matrix) -> str:
+    broken = sum(1 for row in matrix.rows if not row.checked)
+    text = f"Comparison of {len(matrix.rows)} proposal" + ("s" if len(matrix.rows) != 1 else "")
+    if broken:
+        text += f"; {broken} could not be checked"
+    return text
+
+
+# --- terminal table ----------------------------------------------------------------------------
+
+
+def render_table(outcomes: Sequence[FileOutcome]) -> str:
+    matrix = build(outcomes)
+    headers = (
+        ["proposal"] + [c.key.replace("-", "\n") for c in matrix.columns] + ["gaps", "questions"]
+    )
+    body: list[list[str]] = []
+    for row in matrix.rows:
+        if row.checked:
+            body.append([row.path, *(cell_text(c) for c in row.cells), *_summary_cells(row)])
+        else:
+            body.append([row.path, "invalid", *[""] * (len(matrix.columns) - 1), "", ""])
+    if _several_checked(matrix):
+        body.append(["all proposals", *_total_row(matrix)])
+    parts = [_heading(matrix), "", tabulate(body, headers=headers, tablefmt="simple")]
+    broken = [row for row in matrix.rows if not row.checked]
+    if broken:
+        parts += ["", "Could not be checked (errors on stderr):"]
+        parts += [f"- {row.path}: {row.error}" for row in broken]
+    parts += ["", LEGEND, "", "Areas:"]
+    parts += [f"- {c.key}: {c.title} ({_kind_label(c)})" for c in matrix.columns]
+    return "\n".join(parts) + "\n"
+
+
+def _kind_label(column: Column) -> str:
+    return "focus area" if column.kind == "focus" else "report section"
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def render_csv(outcomes: Sequence[FileOutcome]) -> str:
+    """One line per proposal; for each area its coverage (0 to 1, empty when n/a) and counts."""
+    matrix = build(outcomes)
+    header = ["file", "programme", "status", "error"]
+    for column in matrix.columns:
+        prefix = f"{column.kind}:{column.key}"
+        header += [
+            f"{prefix} coverage",
+            f"{prefix} gaps",
+            f"{prefix} questions",
+            f"{prefix} waived",
+        ]
+    header += ["gaps", "questions"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in matrix.rows:
+        line = [row.path, row.name, "checked" if row.checked else "invalid", row.error]
+        for cell in row.cells:
+            if not row.checked:
+                line += ["", "", "", ""]
+                continue
+            ratio = cell.ratio
+            line += [
+                "" if ratio is None else f"{ratio:.4f}".rstrip("0").rstrip("."),
+                str(cell.counts.get(Status.GAP, 0)),
+                str(cell.counts.get(Status.CANNOT_ASSESS, 0)),
+                str(cell.counts.get(Status.WAIVED, 0)),
+            ]
+        line += _summary_cells(row)
+        writer.writerow([_csv_safe(value) for value in line])
+    return buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    # A spreadsheet runs a cell that starts with = + - @ as a formula; file names are user input.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
+    matrix = build(outcomes)
+    headers = ["Proposal", *(_md(c.title) for c in matrix.columns), "Gaps", "Questions"]
+    lines = [f"## {_heading(matrix)}", ""]
+    lines.append("| " + " | ".join(headers) + " |")
+    lines.append("|" + "---|" + "---:|" * (len(headers) - 1))
+    for row in matrix.rows:
+        label = f"`{_md_code(row.path)}`" + (f"<br>{_md(row.name)}" if row.name else "")
+        if row.checked:
+            cells = [cell_text(c) for c in row.cells] + _summary_cells(row)
+        else:
+            cells = [f"**invalid**: {_md(row.error)}"] + [""] * (len(matrix.columns) + 1)
+        lines.append("| " + " | ".join([label, *cells]) + " |")
+    if _several_checked(matrix):
+        lines.append("| " + " | ".join(["**All proposals**", *_total_row(matrix)]) + " |")
+    lines += ["", _md(LEGEND)]
+    focus = [c for c in matrix.columns if c.kind == "focus"]
+    if focus:
+        lines += ["", "Focus areas: " + ", ".join(_md(c.title) for c in focus) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell: no table breaks, no HTML, no emphasis."""
+    text = escape(text, quote=False).replace("\n", " ")
+    for char in ("\\", "|", "*", "_", "`", "[", "]"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _md_code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+th, td { border: 1px solid #bbb; padding: 0.35rem 0.5rem; vertical-align: top; }
+th { background: #f0f0f0; text-align: left; font-weight: 600; }
+td.cell { text-align: right; white-space: nowrap; }
+td.good { background: #d8efd8; } td.fair { background: #fbeec2; } td.poor { background: #f6d0cc; }
+td.none { background: #f4f4f4; color: #666; }
+td.invalid { background: #f6d0cc; }
+tr.total td, tr.total th { font-weight: 600; border-top: 2px solid #666; }
+.name { color: #555; font-size: 0.85rem; font-weight: normal; }
+code { font-size: 0.85rem; }
+""".strip()
+
+
+def render_html(outcomes: Sequence[FileOutcome]) -> str:
+    matrix = build(outcomes)
+    focus = [c for c in matrix.columns if c.kind == "focus"]
+    sections = [c for c in matrix.columns if c.kind == "section"]
+    heading = escape(_heading(matrix))
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>cvecheck: {heading}</title>",
+        f"<style>\n{_STYLE}\n</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{heading}</h1>",
+        "<table>",
+        "<thead>",
+        '<tr><th rowspan="2">Proposal</th>'
+        + (f'<th colspan="{len(focus)}">Focus areas</th>' if focus else "")
+        + (f'<th colspan="{len(sections)}">Report sections</th>' if sections else "")
+        + '<th rowspan="2">Gaps</th><th rowspan="2">Questions</th></tr>',
+        "<tr>" + "".join(f"<th>{escape(c.title)}</th>" for c in matrix.columns) + "</tr>",
+        "</thead>",
+        "<tbody>",
+    ]
+    for row in matrix.rows:
+        label = f"<code>{escape(row.path)}</code>" + (
+            f'<br><span class="name">{escape(row.name)}</span>' if row.name else ""
+        )
+        if not row.checked:
+            out.append(
+                f"<tr><th>{label}</th>"
+                f'<td class="invalid" colspan="{len(matrix.columns) + 2}">'
+                f"Could not be checked: {escape(row.error)}</td></tr>"
+            )
+            continue
+        cells = "".join(_html_cell(cell) for cell in row.cells)
+        gaps, questions = _summary_cells(row)
+        out.append(
+            f'<tr><th>{label}</th>{cells}<td class="cell">{gaps}</td>'
+            f'<td class="cell">{questions}</td></tr>'
+        )
+    if _several_checked(matrix):
+        cells = "".join(_html_cell(cell) for cell in matrix.totals())
+        *_, gaps, questions = _total_row(matrix)
+        out.append(
+            f'<tr class="total"><th>All proposals</th>{cells}<td class="cell">{gaps}</td>'
+            f'<td class="cell">{questions}</td></tr>'
+        )
+    out += ["</tbody>", "</table>", f"<p>{escape(LEGEND)}</p>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _html_cell(cell: Coverage) -> str:
+    ratio = cell.ratio
+    band = (
+        "none" if ratio is None else "good" if ratio >= 0.8 else "fair" if ratio >= 0.5 else "poor"
+    )
+    counts = ", ".join(f"{cell.counts.get(s, 0)} {s.value}" for s in Status)
+    return f'<td class="cell {band}" title="{escape(counts)}">{escape(cell_text(cell))}</td>'
+
+
+RENDERERS: dict[str, Callable[[Sequence[FileOutcome]], str]] = {
+    "table": render_table,
+    "csv": render_csv,
+    "markdown": render_markdown,
+    "html": render_html,
+}
+"""The formats of ``cvecheck compare``, by name."""

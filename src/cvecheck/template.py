@@ -1,0 +1,209 @@
+"""What ``cvecheck init`` writes: a commented programme template and the schema for editors.
+
+The template is generated from the Programme model, so every section and field the checker
+knows is in it, with its description and the values it takes. Every field is left empty, which
+means "not stated": checking the untouched template gives only questions, never gaps. The
+schema text is the same as docs/programme.schema.json. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import types
+from datetime import date
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from cvecheck.programme import SCHEMA_VERSION, Programme, programme_json_schema
+
+WIDTH = 96
+DEFAULT_SCHEMA_REF = "programme.schema.json"
+
+GUIDE = """\
+A programme description for cvecheck, which checks it against the recommendations of the
+CREST review "Countering Violent Extremism Interventions: Contemporary Research" (2021).
+
+How to fill it in:
+- Leave a field empty when the answer is not known yet: cvecheck asks about it (a question).
+- Write false, none or [] only when the programme really lacks something: that is a gap.
+- Delete a section, or leave it empty, if you have nothing to say about it yet.
+- Dates are YYYY-MM-DD. Put text that looks like a number or true/false in quotes ("2.0").
+- Lists take [a, b] on one line, or one "- item" per line.
+- Fields marked "required" must be given when you add an item to a list.
+Check it with `cvecheck check FILE`; `cvecheck schema` prints the schema your editor can use."""
+
+
+def programme_template(schema_ref: str = DEFAULT_SCHEMA_REF, *, tool_version: str = "") -> str:
+    """The whole template as YAML text, with a modeline pointing editors at ``schema_ref``."""
+    lines = [f"# yaml-language-server: $schema={schema_ref}", "#"]
+    lines += _comment(GUIDE, "")
+    if tool_version:
+        lines += ["#", f"# Written by cvecheck {tool_version}."]
+    for name, info in Programme.model_fields.items():
+        lines.append("")
+        if name == "schema_version":
+            lines += _comment(info.description or "", "")
+            lines.append(f'schema_version: "{SCHEMA_VERSION}"')
+            continue
+        lines.append(f"# {'=' * 3} {name} {'=' * max(3, WIDTH - len(name) - 7)}")
+        lines += _field(name, info, "")
+    return "\n".join(lines) + "\n"
+
+
+def schema_text() -> str:
+    """The programme JSON Schema as the text written to files (docs/programme.schema.json)."""
+    return json.dumps(programme_json_schema(), indent=2) + "\n"
+
+
+def top_level_sections() -> list[str]:
+    """The sections a template must contain: every top-level field of the model."""
+    return list(Programme.model_fields)
+
+
+def _field(name: str, info: FieldInfo, indent: str) -> list[str]:
+    """Lines for one field in the live part of the template: its guide, then ``name:``."""
+    annotation = _unwrap(info.annotation)
+    lines = _comment(_describe(info), indent)
+    model = _model(annotation)
+    if model is not None:
+        lines.append(f"{indent}{name}:")
+        for child, child_info in model.model_fields.items():
+            lines += _field(child, child_info, indent + "  ")
+        return lines
+    item_model = _list_item_model(annotation)
+    lines.append(f"{indent}{name}:")
+    if item_model is not None:
+        lines.append(f"{indent}  # Each item (remove the # to use it):")
+        lines += _item_example(item_model, indent + "  ")
+    return lines
+
+
+def _item_example(model: type[BaseModel], indent: str) -> list[str]:
+    """A commented-out list item: one line per field with its guide as a trailing comment."""
+    lines: list[str] = []
+    for position, (name, info) in enumerate(model.model_fields.items()):
+        lead = "- " if position == 0 else "  "
+        lines += _trailing(f"{indent}# {lead}{name}:", _describe(info))
+        nested = _model(_unwrap(info.annotation))
+        for child, child_info in nested.model_fields.items() if nested else ():
+            lines += _trailing(f"{indent}#     {child}:", _describe(child_info))
+    return lines
+
+
+def _trailing(code: str, guide: str) -> list[str]:
+    """``code  # guide``, the guide wrapped under itself when it is long."""
+    column = len(code) + 2
+    wrapped = textwrap.wrap(guide, width=max(WIDTH - column - 2, 30), break_on_hyphens=False)
+    if not wrapped:
+        return [code]
+    first, *rest = wrapped
+    hanging = code[: code.index("#") + 1] + " " * (column - code.index("#") - 1)
+    return [f"{code}  # {first}"] + [f"{hanging}# {line}" for line in rest]
+
+
+def _describe(info: FieldInfo) -> str:
+    """The field's description, what it takes, and whether it is required."""
+    text = (info.description or "").strip()
+    hint = _hint(_unwrap(info.annotation))
+    if hint == _KIND[date] and "YYYY-MM-DD" in text:
+        hint = ""
+    if hint:
+        text += ("" if text.endswith((".", "?")) else ".") + f" {hint}"
+    if info.is_required():
+        text = "Required. " + text
+    return text
+
+
+def _hint(annotation: Any) -> str:
+    """Plain words for the kind of value a field takes."""
+    if _model(annotation) is not None:
+        return ""
+    origin = get_origin(annotation)
+    if origin is list:
+        (item,) = get_args(annotation)
+        item = _unwrap(item)
+        values = _literal_values(item)
+        if values:
+            return "A list; any of: " + ", ".join(values) + "."
+        if _model(item) is not None:
+            return "A list of items."
+        return f"A list of {_KIND_PLURAL.get(item, 'values')}."
+    values = _literal_values(annotation)
+    if values:
+        return "One of: " + ", ".join(values) + "."
+    return _KIND.get(annotation, "")
+
+
+_KIND: dict[Any, str] = {
+    bool: "true or false.",
+    int: "A whole number.",
+    str: "Text.",
+    date: "A date, YYYY-MM-DD.",
+}
+_KIND_PLURAL: dict[Any, str] = {str: "texts", int: "whole numbers", date: "dates"}
+
+
+def _literal_values(annotation: Any) -> list[str]:
+    """The values of a Literal, or of a union of bool and Literals ("true, false or x")."""
+    if get_origin(annotation) is Literal:
+        return [str(value) for value in get_args(annotation)]
+    if _is_union(annotation):
+        values: list[str] = []
+        for member in get_args(annotation):
+            if member is bool:
+                values += ["true", "false"]
+            elif get_origin(member) is Literal:
+                values += [str(value) for value in get_args(member)]
+            else:
+                return []
+        return values
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Drop ``None`` from an optional type and ``Annotated`` metadata."""
+    if get_origin(annotation) is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if _is_union(annotation):
+        members = [_unwrap(a) for a in get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            return members[0]
+        return Union[tuple(members)]  # noqa: UP007 - rebuilt from parts at run time
+    return annotation
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType)
+
+
+def _model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) is list:
+        return _model(_unwrap(get_args(annotation)[0]))
+    return None
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    """``text`` as comment lines, wrapped to the template's width, keeping its own line breaks."""
+    lines: list[str] = []
+    for paragraph in text.splitlines():
+        if not paragraph.strip():
+            lines.append(f"{indent}#")
+            continue
+        hanging = "  " if paragraph.startswith("- ") else ""
+        wrapped = textwrap.wrap(
+            paragraph,
+            width=max(WIDTH - len(indent) - 2, 40),
+            subsequent_indent=hanging,
+            break_on_hyphens=False,
+        )
+        lines += [f"{indent}# {line}" for line in wrapped]
+    return lines
