@@ -39,6 +39,10 @@ BLOCK = re.compile(
 )
 
 
+DATED_COMMANDS = ("check", "compare", "diff")
+AS_OF = "2026-12-01"
+
+
 def run(spec: str) -> str:
     """The fenced block for one marker: the command line, its output and its exit code."""
     from cvecheck.cli import app
@@ -54,6 +58,9 @@ def run(spec: str) -> str:
             last = int(value)
         else:
             raise ValueError(f"unknown option {option!r} in marker: cvecheck {spec}")
+    if args and args[0] in DATED_COMMANDS:
+        # Waivers expire: pin the date so the guides do not go stale on their own.
+        args = [args[0], "--today", AS_OF, *args[1:]]
     result = CliRunner().invoke(app, args, prog_name="cvecheck")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise RuntimeError(f"`cvecheck {command}` failed: {result.exception!r}")

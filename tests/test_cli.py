@@ -220,3 +220,18 @@ def test_module_entry_point_and_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().startswith(f"error: {bad}:1:1: contains a NUL byte")
+
+
+def test_today_judges_waiver_expiry_as_of_a_date(tmp_path: Path) -> None:
+    text = (
+        EXPECTED_GAP
+        + "waivers:\n  - {rule: DEM001, reason: r, approved_by: a, expires: 2027-01-31}\n"
+    )
+    path = write(tmp_path, text)
+    before, out_before, _ = run("check", "--rules", PACK, "--today", "2027-01-31", path)
+    after, out_after, _ = run("check", "--rules", PACK, "--today", "2027-02-01", path)
+    assert (before, after) == (0, 1)
+    assert "Waived (1)" in out_before
+    assert "the waiver for DEM001 expired on 2027-01-31" in out_after
+    bad, _, _ = run("check", "--rules", PACK, "--today", "31/01/2027", path)
+    assert bad == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -82,6 +83,24 @@ RulesOption = Annotated[
     ),
 ]
 
+JobsOption = Annotated[
+    int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+]
+
+TodayOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--today",
+        formats=["%Y-%m-%d"],
+        help="Judge waiver expiry as of this date (YYYY-MM-DD) instead of today.",
+        show_default=False,
+    ),
+]
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
 
 @app.command()
 def check(
@@ -112,31 +131,16 @@ def check(
     fail_on: Annotated[
         FailOn, typer.Option(help="Lowest severity of gap that makes the exit code 1.")
     ] = FailOn.RECOMMENDED,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
-    ] = 0,
+    jobs: JobsOption = 0,
     rules: RulesOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Check programme files and print a gap report."""
-    from datetime import date
-
-    from cvecheck.batch import check_paths, expand_inputs
-    from cvecheck.progress import track
     from cvecheck.reporters import Format, render
-    from cvecheck.rules import load_rules
 
     chosen = _formats(formats)
     targets = _outputs(chosen, outputs)
-    try:
-        ruleset = load_rules(rules or None)
-    except InputError as error:
-        _fail(error.issues)
-    paths, input_issues = expand_inputs(inputs)
-    workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
-    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
-    for issue in input_issues + [i for o in outcomes for i in o.issues]:
-        typer.echo(f"error: {issue}", err=True)
+    outcomes, input_issues = _check_batch(inputs, jobs, rules, _today(today))
     for fmt, target in zip(chosen, targets, strict=True):
         text = render(Format(fmt), outcomes)
         if target is None:
@@ -182,11 +186,6 @@ class MatrixFormat(StrEnum):
     HTML = "html"
 
 
-JobsOption = Annotated[
-    int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
-]
-
-
 @app.command()
 def compare(
     inputs: Annotated[
@@ -205,6 +204,7 @@ def compare(
     ] = None,
     jobs: JobsOption = 0,
     rules: RulesOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Compare proposals side by side: coverage, gaps and questions per area.
 
@@ -213,18 +213,16 @@ def compare(
     """
     from cvecheck.reporters.matrix import RENDERERS
 
-    outcomes, input_issues = _check_batch(inputs, jobs, rules)
+    outcomes, input_issues = _check_batch(inputs, jobs, rules, _today(today))
     _write(RENDERERS[fmt.value](outcomes), output)
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
 
 
 def _check_batch(
-    inputs: list[str], jobs: int, rules: list[Path] | None
+    inputs: list[str], jobs: int, rules: list[Path] | None, today: date
 ) -> tuple[list[FileOutcome], list[Issue]]:
     """Load the rules and check every input, with a progress bar at a terminal; print errors."""
-    from datetime import date
-
     from cvecheck.batch import check_paths, expand_inputs
     from cvecheck.progress import track
     from cvecheck.rules import load_rules
@@ -235,7 +233,7 @@ def _check_batch(
         _fail(error.issues)
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+    checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rules or None)
     outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)
@@ -292,6 +290,7 @@ def diff(
         ),
     ] = False,
     rules: RulesOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Show what changed between two versions of a proposal.
 
@@ -305,14 +304,16 @@ def diff(
     from cvecheck.reporters.diff import RENDERERS
 
     loaded: dict[str, Any] = {}
-    sides = [_diff_side(path, rules, loaded) for path in (old, new)]
+    sides = [_diff_side(path, rules, loaded, _today(today)) for path in (old, new)]
     result = diff_snapshots(sides[0], sides[1], (str(old), str(new)))
     _write(RENDERERS[fmt.value](result), output)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
         raise typer.Exit(EXIT_GAPS)
 
 
-def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> list[Snapshot]:
+def _diff_side(
+    path: Path, rules: list[Path] | None, loaded: dict[str, Any], today: date
+) -> list[Snapshot]:
     """One side of a diff as snapshots: a saved JSON report as it is, a programme file checked."""
     from cvecheck.diff import snapshots
     from cvecheck.results import Location
@@ -333,8 +334,6 @@ def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> 
             return snapshots(document, str(path))
         except InputError as error:
             _fail(error.issues)
-    from datetime import date
-
     from cvecheck.api import check_file
     from cvecheck.report import FileOutcome
     from cvecheck.reporters.json_ import document as report_document
@@ -343,7 +342,7 @@ def _diff_side(path: Path, rules: list[Path] | None, loaded: dict[str, Any]) -> 
     try:
         if "ruleset" not in loaded:
             loaded["ruleset"] = load_rules(rules or None)
-        report = check_file(path, loaded["ruleset"], today=date.today())
+        report = check_file(path, loaded["ruleset"], today=today)
     except InputError as error:
         _fail(error.issues)
     return snapshots(report_document([FileOutcome(str(path), report)]), str(path))

@@ -9,7 +9,6 @@ that expired). Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +20,6 @@ from cvecheck.results import InputError, Issue, Location, Status
 SUPPORTED_SCHEMA_VERSION = 1
 ABSENT = "absent"
 """The status of a rule that is not in one side's rule set."""
-
-_WAIVER_NOTICE = re.compile(r"waiver for ([A-Z]{3}[0-9]{3})")
 
 
 # --- reading a saved report (only the keys the diff needs; the rest is ignored) ------------
@@ -63,13 +60,17 @@ class _Programme(_Loose):
     sha256: str
 
 
+class _Notice(_Coded):
+    rule: str | None = None
+
+
 class _File(_Loose):
     path: str
     status: str
     programme: _Programme
     errors: list[_Coded]
     results: list[_Result]
-    notices: list[_Coded]
+    notices: list[_Notice]
 
 
 class _Version(_Loose):
@@ -159,9 +160,8 @@ def _snapshot(entry: _File, tool: str, ruleset: str) -> Snapshot:
     }
     noted = {code: set[str]() for code in ("waiver-expired", "waiver-unused")}
     for notice in entry.notices:
-        match = _WAIVER_NOTICE.search(notice.message)
-        if notice.code in noted and match:
-            noted[notice.code].add(match.group(1))
+        if notice.code in noted and notice.rule:
+            noted[notice.code].add(notice.rule)
     active = {r.rule for r in entry.results if r.waiver is not None}
     error = entry.errors[0].message if entry.errors else ""
     if entry.status != "checked" and not error:

@@ -188,6 +188,7 @@ def _apply_waiver(
             f"the waiver for {waiver.rule} expired on {waiver.expires} and is not honoured; "
             "renew it or close the gap",
             waiver.location,
+            waiver.rule,
         )
         return result, notice
     if result.status in (Status.PASS, Status.NOT_APPLICABLE):
@@ -196,6 +197,7 @@ def _apply_waiver(
             f"the waiver for {waiver.rule} is not needed (the rule's outcome is "
             f"{result.status.value}); remove it",
             waiver.location,
+            waiver.rule,
         )
         return result, notice
     waived = RuleResult(

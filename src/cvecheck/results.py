@@ -219,3 +219,5 @@ class Notice:
     code: str
     message: str
     location: Location
+    rule: str | None = None
+    """The rule the notice is about, if any (e.g. the rule an expired waiver named)."""

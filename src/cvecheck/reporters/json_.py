@@ -133,7 +133,12 @@ def _issue(issue: Issue) -> dict[str, Any]:
 
 
 def _notice(notice: Notice) -> dict[str, Any]:
-    return {"code": notice.code, "message": notice.message, "location": _location(notice.location)}
+    return {
+        "code": notice.code,
+        "message": notice.message,
+        "location": _location(notice.location),
+        "rule": notice.rule,
+    }
 
 
 def _location(location: Location | None) -> dict[str, Any] | None:
