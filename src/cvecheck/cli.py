@@ -66,7 +66,7 @@ def _fail(issues: list[Issue]) -> NoReturn:
 
 
 # Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = ("table", "json")
+FORMAT_NAMES = ("table", "json", "markdown", "html", "sarif", "sarif-github", "junit", "github")
 
 RulesOption = Annotated[
     list[Path] | None,

@@ -11,12 +11,18 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from cvecheck.report import FileOutcome
-from cvecheck.reporters import json_, table
+from cvecheck.reporters import github, html, json_, junit, markdown, sarif, table
 
 
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    SARIF = "sarif"
+    SARIF_GITHUB = "sarif-github"
+    JUNIT = "junit"
+    GITHUB = "github"
 
 
 Renderer = Callable[[Sequence[FileOutcome]], str]
@@ -24,6 +30,12 @@ Renderer = Callable[[Sequence[FileOutcome]], str]
 RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: table.render,
     Format.JSON: json_.render,
+    Format.MARKDOWN: markdown.render,
+    Format.HTML: html.render,
+    Format.SARIF: sarif.render,
+    Format.SARIF_GITHUB: sarif.render_code_scanning,
+    Format.JUNIT: junit.render,
+    Format.GITHUB: github.render,
 }
 
 
