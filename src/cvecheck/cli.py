@@ -103,30 +103,90 @@ def check(
         ),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Lowest severity of gap that makes the exit code 1.")
-    ] = FailOn.RECOMMENDED,
+        FailOn | None,
+        typer.Option(
+            help="Lowest severity of gap that makes the exit code 1. Default: recommended."
+        ),
+    ] = None,
+    fail_on_questions: Annotated[
+        bool | None,
+        typer.Option(
+            "--fail-on-questions/--no-fail-on-questions",
+            help="Also exit 1 for questions the file leaves unanswered (at or above --fail-on).",
+            show_default=False,
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="Exit 0 even when gaps are found; invalid input still exits 2."
+        ),
+    ] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
     ] = 0,
     rules: RulesOption = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these rules: a rule id, id prefix, report section id or focus area "
+            "(repeatable or comma-separated)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out these rules; same patterns as --select, and wins over it."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Configuration file to use instead of searching for .cvecheck.yaml or "
+            "pyproject.toml [tool.cvecheck] upwards from the first file."
+        ),
+    ] = None,
+    show_config: Annotated[
+        bool,
+        typer.Option(
+            "--show-config",
+            help="Print the settings in force and where each comes from, then exit.",
+        ),
+    ] = False,
 ) -> None:
     """Check programme files and print a gap report."""
     from datetime import date
 
+    from cvecheck import config as configuration
     from cvecheck.batch import check_paths, expand_inputs
     from cvecheck.reporters import Format, render
     from cvecheck.rules import load_rules
+    from cvecheck.selection import select_rules
 
     chosen = _formats(formats)
     targets = _outputs(chosen, outputs)
+    command_line = configuration.CommandLine(
+        fail_on=fail_on.value if fail_on is not None else None,
+        fail_on_questions=fail_on_questions,
+        exit_zero=exit_zero,
+        select=select or (),
+        ignore=ignore or (),
+        rules=rules or (),
+    )
     try:
-        ruleset = load_rules(rules or None)
+        settings = configuration.resolve(command_line, inputs, config)
+        ruleset = load_rules(settings.rule_dirs)
     except InputError as error:
         _fail(error.issues)
+    selection_problems = configuration.selection_issues(settings, ruleset)
+    if selection_problems:
+        _fail(selection_problems)
+    if show_config:
+        typer.echo(configuration.describe(settings), nl=False)
+        raise typer.Exit(EXIT_OK)
+    ruleset = select_rules(ruleset, settings.select, settings.ignore)
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
     outcomes = list(
-        check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=rules or None)
+        check_paths(paths, ruleset, today=date.today(), jobs=workers, rule_dirs=settings.rule_dirs)
     )
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)
@@ -138,9 +198,13 @@ def check(
             target.write_text(text, encoding="utf-8")
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
-    threshold = fail_on.severity()
-    codes = (o.report.exit_code(threshold) for o in outcomes if o.report is not None)
-    raise typer.Exit(max(codes, default=EXIT_OK))
+    codes = (
+        o.report.exit_code(settings.threshold, questions=settings.fail_on_questions)
+        for o in outcomes
+        if o.report is not None
+    )
+    code = max(codes, default=EXIT_OK)
+    raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
 
 
 def _formats(formats: list[str] | None) -> list[str]:
