@@ -21,8 +21,8 @@ demo: install
 	@$(BIN)/cvecheck check $(EXAMPLE); status=$$?; [ $$status -le 1 ]
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 	$(BIN)/mypy --strict src
 
 test: lint
