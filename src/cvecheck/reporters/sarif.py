@@ -178,7 +178,7 @@ def _result(
         "level": rule.severity.sarif_level if kind == "fail" else "none",
         "message": {"text": _message(outcome, result, rule)},
         "locations": [
-            _location(report.file, artifact, result.location or findings_first(findings))
+            _location(report.file, artifact, result.location or _first_location(findings))
         ],
     }
     related = [
@@ -201,7 +201,7 @@ def _result(
     return entry
 
 
-def findings_first(findings: Sequence[Finding]) -> Location | None:
+def _first_location(findings: Sequence[Finding]) -> Location | None:
     return findings[0].location if findings else None
 
 
