@@ -29,7 +29,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
-GUIDES = ("README.md", "docs/designer.md", "docs/commissioner.md", "docs/ci-guide.md")
+GUIDES = (
+    "README.md",
+    "docs/designer.md",
+    "docs/commissioner.md",
+    "docs/ci-guide.md",
+    "docs/formats.md",
+)
 SCHEMA_FILE = "docs/programme.schema.json"
 TEMPLATE_FILE = "docs/examples/new-programme.yaml"
 

@@ -92,6 +92,8 @@ def resolve_waivers(programme: Programme, source_map: SourceMap, ruleset: RuleSe
     seen: set[str] = set()
     for index, entry in enumerate(programme.waivers or []):
         location = source_map.locate(("waivers", index, "rule"))
+        if entry.rule in ruleset.deselected:
+            continue  # the rule exists but this run leaves it out
         if entry.rule not in known:
             issues.append(
                 Issue(

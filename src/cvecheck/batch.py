@@ -17,6 +17,7 @@ from cvecheck.api import check_file
 from cvecheck.report import FileOutcome
 from cvecheck.results import InputError, Issue, Location
 from cvecheck.rules import RuleSet, load_rules
+from cvecheck.selection import keep_only
 
 __all__ = ["PARALLEL_THRESHOLD", "FileOutcome", "check_one", "check_paths", "expand_inputs"]
 
@@ -80,8 +81,9 @@ def check_paths(
             yield check_one(path, ruleset, today)
         return
     chunk = max(1, len(paths) // (workers * 8))
+    kept = tuple(compiled.id for compiled in ruleset.rules)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today)
+        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today, kept)
     ) as pool:
         yield from pool.map(_check_in_worker, paths, chunksize=chunk)
 
@@ -89,9 +91,10 @@ def check_paths(
 _WORKER_STATE: dict[str, object] = {}
 
 
-def _init_worker(rule_dirs: Sequence[Path] | None, today: date) -> None:
-    # Each worker loads the rules once; examples were already validated in the parent.
-    _WORKER_STATE["ruleset"] = load_rules(rule_dirs, check_examples=False)
+def _init_worker(rule_dirs: Sequence[Path] | None, today: date, kept: Sequence[str]) -> None:
+    # Each worker loads the rules once (examples were already validated in the parent) and
+    # keeps the same rules as the parent's --select / --ignore did.
+    _WORKER_STATE["ruleset"] = keep_only(load_rules(rule_dirs, check_examples=False), kept)
     _WORKER_STATE["today"] = today
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -74,7 +75,17 @@ def _fail(issues: list[Issue]) -> NoReturn:
 
 
 # Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = ("table", "json", "matrix")
+FORMAT_NAMES = (
+    "table",
+    "json",
+    "markdown",
+    "html",
+    "sarif",
+    "sarif-github",
+    "junit",
+    "github",
+    "matrix",
+)
 
 RulesOption = Annotated[
     list[Path] | None,
@@ -129,18 +140,83 @@ def check(
         ),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Lowest severity of gap that makes the exit code 1.")
-    ] = FailOn.RECOMMENDED,
+        FailOn | None,
+        typer.Option(
+            help="Lowest severity of gap that makes the exit code 1. Default: recommended."
+        ),
+    ] = None,
+    fail_on_questions: Annotated[
+        bool | None,
+        typer.Option(
+            "--fail-on-questions/--no-fail-on-questions",
+            help="Also exit 1 for questions the file leaves unanswered (at or above --fail-on).",
+            show_default=False,
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="Exit 0 even when gaps are found; invalid input still exits 2."
+        ),
+    ] = False,
     jobs: JobsOption = 0,
     rules: RulesOption = None,
     today: TodayOption = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these rules: a rule id, id prefix, report section id or focus area "
+            "(repeatable or comma-separated)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out these rules; same patterns as --select, and wins over it."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Configuration file to use instead of searching for .cvecheck.yaml or "
+            "pyproject.toml [tool.cvecheck] upwards from the first file."
+        ),
+    ] = None,
+    show_config: Annotated[
+        bool,
+        typer.Option(
+            "--show-config",
+            help="Print the settings in force and where each comes from, then exit.",
+        ),
+    ] = False,
 ) -> None:
     """Check programme files and print a gap report."""
+    from cvecheck import config as configuration
     from cvecheck.reporters import Format, render
+    from cvecheck.rules import load_rules
+    from cvecheck.selection import select_rules
 
     chosen = _formats(formats)
     targets = _outputs(chosen, outputs)
-    outcomes, input_issues = _check_batch(inputs, jobs, rules, _today(today))
+    command_line = configuration.CommandLine(
+        fail_on=fail_on.value if fail_on is not None else None,
+        fail_on_questions=fail_on_questions,
+        exit_zero=exit_zero,
+        select=select or (),
+        ignore=ignore or (),
+        rules=rules or (),
+    )
+    try:
+        settings = configuration.resolve(command_line, inputs, config)
+        ruleset = load_rules(settings.rule_dirs)
+    except InputError as error:
+        _fail(error.issues)
+    selection_problems = configuration.selection_issues(settings, ruleset)
+    if selection_problems:
+        _fail(selection_problems)
+    if show_config:
+        typer.echo(configuration.describe(settings), nl=False)
+        raise typer.Exit(EXIT_OK)
+    ruleset = select_rules(ruleset, settings.select, settings.ignore)
+    outcomes, input_issues = _check_batch(inputs, jobs, ruleset, settings.rule_dirs, _today(today))
     for fmt, target in zip(chosen, targets, strict=True):
         text = render(Format(fmt), outcomes)
         if target is None:
@@ -149,9 +225,13 @@ def check(
             target.write_text(text, encoding="utf-8")
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
-    threshold = fail_on.severity()
-    codes = (o.report.exit_code(threshold) for o in outcomes if o.report is not None)
-    raise typer.Exit(max(codes, default=EXIT_OK))
+    codes = (
+        o.report.exit_code(settings.threshold, questions=settings.fail_on_questions)
+        for o in outcomes
+        if o.report is not None
+    )
+    code = max(codes, default=EXIT_OK)
+    raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
 
 
 def _formats(formats: list[str] | None) -> list[str]:
@@ -213,27 +293,27 @@ def compare(
     """
     from cvecheck.reporters.matrix import RENDERERS
 
-    outcomes, input_issues = _check_batch(inputs, jobs, rules, _today(today))
+    ruleset = _ruleset(rules)
+    outcomes, input_issues = _check_batch(inputs, jobs, ruleset, rules or None, _today(today))
     _write(RENDERERS[fmt.value](outcomes), output)
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
 
 
 def _check_batch(
-    inputs: list[str], jobs: int, rules: list[Path] | None, today: date
+    inputs: list[str],
+    jobs: int,
+    ruleset: RuleSet,
+    rule_dirs: Sequence[Path] | None,
+    today: date,
 ) -> tuple[list[FileOutcome], list[Issue]]:
-    """Load the rules and check every input, with a progress bar at a terminal; print errors."""
+    """Check every input with a progress bar at a terminal; print the input errors."""
     from cvecheck.batch import check_paths, expand_inputs
     from cvecheck.progress import track
-    from cvecheck.rules import load_rules
 
-    try:
-        ruleset = load_rules(rules or None)
-    except InputError as error:
-        _fail(error.issues)
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rules or None)
+    checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs)
     outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)

@@ -196,6 +196,9 @@ class RuleSet:
 
     rules: tuple[CompiledRule, ...]
     packs: tuple[PackManifest, ...]
+    deselected: frozenset[str] = frozenset()
+    """Ids of rules that were loaded but left out by --select / --ignore: they exist, so a
+    waiver naming one is not an error, but they are not evaluated."""
 
     def by_id(self) -> dict[str, CompiledRule]:
         return {compiled.id: compiled for compiled in self.rules}

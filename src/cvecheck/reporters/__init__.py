@@ -11,13 +11,19 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from cvecheck.report import FileOutcome
-from cvecheck.reporters import json_, matrix, table
+from cvecheck.reporters import github, html, json_, junit, markdown, matrix, sarif, table
 
 
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     MATRIX = "matrix"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    SARIF = "sarif"
+    SARIF_GITHUB = "sarif-github"
+    JUNIT = "junit"
+    GITHUB = "github"
 
 
 Renderer = Callable[[Sequence[FileOutcome]], str]
@@ -26,6 +32,12 @@ RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: table.render,
     Format.JSON: json_.render,
     Format.MATRIX: matrix.render_table,
+    Format.MARKDOWN: markdown.render,
+    Format.HTML: html.render,
+    Format.SARIF: sarif.render,
+    Format.SARIF_GITHUB: sarif.render_code_scanning,
+    Format.JUNIT: junit.render,
+    Format.GITHUB: github.render,
 }
 
 

@@ -1,0 +1,275 @@
+"""The gap report as a document: headings, paragraphs, lists, tables and coverage charts.
+
+The markdown and HTML formats both render this one structure, so they always say the same
+thing in the same order: coverage of the four focus areas first, then every report section,
+the gaps with what to do and where the report says so, the questions the file leaves open,
+waivers and why rules do not apply. Text here is plain; each renderer escapes it for its own
+syntax, because much of it (names, reasons, file paths) comes from the programme file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cvecheck.report import FileOutcome, Report
+from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
+from cvecheck.results import Coverage, Status
+
+CAVEAT = (
+    "This report shows how far the programme description follows the recommendations of the "
+    "CREST review. It does not predict whether the programme will be effective or safe."
+)
+COVERAGE_NOTE = "Coverage = rules passed / rules that apply and are not waived."
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Text to show in bold (a label)."""
+
+    text: str
+
+
+Inline = str | Strong
+Line = tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    content: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    """Per column: right-align it (counts and percentages)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageChart:
+    """One bar per group: the share of assessed rules that pass, have gaps or questions."""
+
+    title: str
+    groups: tuple[Coverage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Divider:
+    """A thematic break between the reports of two files."""
+
+
+Block = Heading | Paragraph | Bullets | Table | CoverageChart | Divider
+
+
+def report_document(outcomes: Sequence[FileOutcome]) -> tuple[Block, ...]:
+    """Every file's report, one after the other, then a summary when there are several."""
+    blocks: list[Block] = []
+    for index, outcome in enumerate(outcomes):
+        if index:
+            blocks.append(Divider())
+        if outcome.report is None:
+            blocks.extend(_invalid_file(outcome))
+        else:
+            blocks.extend(_file_report(outcome.report))
+    if len(outcomes) > 1:
+        blocks += [Divider(), *_batch_summary(outcomes)]
+    return tuple(blocks)
+
+
+def _invalid_file(outcome: FileOutcome) -> list[Block]:
+    return [
+        Heading(1, f"Could not check {outcome.path}"),
+        Paragraph(("The file is not a valid programme description. Fix these and run again:",)),
+        Bullets(tuple((str(issue.location) + ": " + issue.message,) for issue in outcome.issues)),
+    ]
+
+
+def _file_report(report: Report) -> list[Block]:
+    name = report.programme_name or report.file
+    blocks: list[Block] = [
+        Heading(1, f"Gap report: {name}"),
+        Paragraph(
+            (
+                Strong("File:"),
+                f" {report.file} · ",
+                Strong("Rules:"),
+                f" {report.ruleset_version} · ",
+                Strong("Checked with:"),
+                f" cvecheck {report.tool_version}",
+            )
+        ),
+        Paragraph((Strong("Summary:"), f" {summary_line(report.counts())}.")),
+        Paragraph((CAVEAT,)),
+        Heading(2, "Focus areas"),
+        Paragraph((COVERAGE_NOTE,)),
+        CoverageChart("Coverage of the focus areas", report.focus_coverage),
+        _coverage_table("Focus area", report.focus_coverage),
+        Heading(2, "Report sections"),
+        _coverage_table("Report section", report.section_coverage),
+    ]
+    blocks += _gaps(report)
+    blocks += _questions(report)
+    blocks += _waivers(report)
+    blocks += _not_applicable(report)
+    blocks += _errors(report)
+    if report.notices:
+        blocks += [
+            Heading(2, "Notices"),
+            Bullets(tuple((f"{where(n.location)}: {n.message}",) for n in report.notices)),
+        ]
+    return blocks
+
+
+def _coverage_table(heading: str, groups: Sequence[Coverage]) -> Table:
+    rows = tuple(
+        (
+            group.title,
+            group.percent(),
+            *(
+                str(group.counts.get(status, 0))
+                for status in (
+                    Status.PASS,
+                    Status.GAP,
+                    Status.CANNOT_ASSESS,
+                    Status.NOT_APPLICABLE,
+                    Status.WAIVED,
+                )
+            ),
+        )
+        for group in groups
+    )
+    headers = (heading, "Coverage", "Pass", "Gaps", "Questions", "Not applicable", "Waived")
+    return Table(headers, rows, (False,) + (True,) * 6)
+
+
+def reference(report: Report, rule_id: str) -> str:
+    """Where the report makes the recommendation: section title and recommendation number."""
+    rule = report.rules[rule_id]
+    titles = {group.key: group.title for group in report.section_coverage}
+    section = titles.get(rule.source.section, rule.source.section)
+    return f"{section}, recommendation {rule.source.recommendation}"
+
+
+def _gaps(report: Report) -> list[Block]:
+    gaps = report.with_status(Status.GAP)
+    blocks: list[Block] = [Heading(2, f"Gaps ({len(gaps)})")]
+    if not gaps:
+        return [*blocks, Paragraph(("No gaps: nothing the file states falls short.",))]
+    for result in gaps:
+        rule = report.rules[result.rule_id]
+        blocks += [
+            Heading(3, f"{rule.id} {rule.title}"),
+            Paragraph(
+                (
+                    Strong("Severity:"),
+                    f" {rule.severity.value} ({rule.severity.meaning}) · ",
+                    Strong("Evidence:"),
+                    f" {rule.evidence.value} ({rule.evidence.meaning})",
+                )
+            ),
+            Paragraph((Strong("Report reference:"), f" {reference(report, rule.id)}")),
+            Paragraph((Strong("Where:"), f" {where(result.location)}")),
+            Paragraph((Strong("What is missing:"),)),
+            Bullets(tuple((f"{gap.message} ({where(gap.location)})",) for gap in result.gaps)),
+            Paragraph((Strong("What to do:"), f" {rule.remediation}")),
+        ]
+    return blocks
+
+
+def _questions(report: Report) -> list[Block]:
+    rows = tuple(
+        (result.rule_id, finding.message, where(finding.location))
+        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
+        for finding in result.questions
+    )
+    heading = Heading(2, f"Questions to answer ({len(rows)})")
+    if not rows:
+        return [heading, Paragraph(("None: the file answers everything the rules ask.",))]
+    return [
+        heading,
+        Paragraph(("The file does not say. Answer these in the programme description:",)),
+        Table(("Rule", "Question", "Where"), rows, (False, False, False)),
+    ]
+
+
+def _waivers(report: Report) -> list[Block]:
+    waived = report.with_status(Status.WAIVED)
+    heading = Heading(2, f"Waivers ({len(waived)})")
+    if not waived:
+        return [heading, Paragraph(("None.",))]
+    rows = tuple(
+        (
+            result.rule_id,
+            STATUS_LABEL[result.waived_status or Status.GAP],
+            result.reason,
+            result.waiver.approved_by if result.waiver else "",
+            result.waiver.expires if result.waiver else "",
+        )
+        for result in waived
+    )
+    headers = ("Rule", "Without the waiver", "Reason", "Approved by", "Expires")
+    return [heading, Table(headers, rows, (False,) * 5)]
+
+
+def _not_applicable(report: Report) -> list[Block]:
+    results = report.with_status(Status.NOT_APPLICABLE)
+    heading = Heading(2, f"Not applicable ({len(results)})")
+    if not results:
+        return [heading, Paragraph(("None: every rule applies to this programme.",))]
+    rows = tuple(
+        (r.rule_id, report.rules[r.rule_id].title, r.reason, where(r.location)) for r in results
+    )
+    return [heading, Table(("Rule", "Title", "Why it does not apply", "Where"), rows, (False,) * 4)]
+
+
+def _errors(report: Report) -> list[Block]:
+    errors = report.with_status(Status.ERROR)
+    if not errors:
+        return []
+    return [
+        Heading(2, f"Rule errors ({len(errors)})"),
+        Paragraph(("These rules could not be evaluated; the rule pack needs fixing:",)),
+        Table(("Rule", "Problem"), tuple((r.rule_id, r.reason) for r in errors), (False, False)),
+    ]
+
+
+def _batch_summary(outcomes: Sequence[FileOutcome]) -> list[Block]:
+    rows: list[tuple[str, ...]] = []
+    for outcome in outcomes:
+        if outcome.report is None:
+            first = outcome.issues[0].message if outcome.issues else ""
+            rows.append((outcome.path, "could not be checked", "", "", first))
+            continue
+        counts = outcome.report.counts()
+        rows.append(
+            (
+                outcome.path,
+                "checked",
+                str(counts[Status.GAP]),
+                str(counts[Status.CANNOT_ASSESS]),
+                "",
+            )
+        )
+    invalid = sum(1 for o in outcomes if o.report is None)
+    return [
+        Heading(1, f"Summary of {len(outcomes)} files"),
+        Paragraph((f"{len(outcomes) - invalid} checked, {invalid} could not be checked.",)),
+        Table(
+            ("File", "Result", "Gaps", "Questions", "Error"),
+            tuple(rows),
+            (False, False, True, True, False),
+        ),
+    ]

@@ -1,0 +1,76 @@
+"""GitHub Actions annotations: one workflow command per gap, shown on the file in the run.
+
+Each gap becomes ``::error``, ``::warning`` or ``::notice`` (from the rule's severity) with the
+file, line and column of its first finding and a title naming the rule; the message says what
+is missing and what to do. Files that could not be checked, rules that could not be
+evaluated and notices (an expired waiver, say) are annotated too. Questions, waivers, passes
+and rules that do not apply are not: an annotation asks someone to act.
+
+Values are escaped as GitHub's toolkit does: ``%``, CR and LF in the message; those and also
+``:`` and ``,`` in properties, which would otherwise end the property.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cvecheck.report import FileOutcome, Report
+from cvecheck.reporters.document import reference
+from cvecheck.results import Location, Status
+
+# Severity.sarif_level gives error / warning / note; GitHub calls the last one notice.
+_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def render(outcomes: Sequence[FileOutcome]) -> str:
+    lines: list[str] = []
+    for outcome in outcomes:
+        if outcome.report is None:
+            lines += [
+                command("error", issue.location, "cvecheck: invalid programme file", issue.message)
+                for issue in outcome.issues
+            ]
+        else:
+            lines += _report(outcome.report)
+    return "".join(line + "\n" for line in lines)
+
+
+def _report(report: Report) -> list[str]:
+    lines: list[str] = []
+    for result in report.with_status(Status.GAP):
+        rule = report.rules[result.rule_id]
+        location = result.location or Location(report.file)
+        missing = "\n".join(f"- {gap.message}" for gap in result.gaps)
+        message = (
+            f"Missing:\n{missing}\nWhat to do: {rule.remediation}\n"
+            f"Report reference: {reference(report, rule.id)}"
+        )
+        level = _COMMAND[rule.severity.sarif_level]
+        lines.append(command(level, location, f"{rule.id} {rule.title}", message))
+    for result in report.with_status(Status.ERROR):
+        title = f"{result.rule_id}: rule could not be evaluated"
+        lines.append(command("error", Location(report.file), title, result.reason))
+    for notice in report.notices:
+        lines.append(
+            command("warning", notice.location, f"cvecheck: {notice.code}", notice.message)
+        )
+    return lines
+
+
+def command(level: str, location: Location, title: str, message: str) -> str:
+    """One workflow command line, e.g. ``::error file=a.yaml,line=3,col=5,title=T::message``."""
+    properties = [f"file={escape_property(location.file)}"]
+    if location.line:
+        properties.append(f"line={location.line}")
+        if location.column:
+            properties.append(f"col={location.column}")
+    properties.append(f"title={escape_property(title)}")
+    return f"::{level} {','.join(properties)}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
