@@ -13,14 +13,15 @@ STATUS_LABEL: dict[Status, str] = {
     Status.ERROR: "error",
 }
 
-COUNT_LABEL: dict[Status, str] = {
-    Status.PASS: "passed",
-    Status.GAP: "gaps",
-    Status.CANNOT_ASSESS: "questions",
-    Status.NOT_APPLICABLE: "not applicable",
-    Status.WAIVED: "waived",
-    Status.ERROR: "errors",
+COUNT_LABEL: dict[Status, tuple[str, str]] = {
+    Status.PASS: ("passed", "passed"),
+    Status.GAP: ("gap", "gaps"),
+    Status.CANNOT_ASSESS: ("cannot be assessed", "cannot be assessed"),
+    Status.NOT_APPLICABLE: ("not applicable", "not applicable"),
+    Status.WAIVED: ("waived", "waived"),
+    Status.ERROR: ("error", "errors"),
 }
+"""How a count of rules in each state is worded: (one, several)."""
 
 
 def where(location: Location | None) -> str:
@@ -31,4 +32,11 @@ def where(location: Location | None) -> str:
 
 
 def summary_line(counts: dict[Status, int]) -> str:
-    return ", ".join(f"{counts.get(status, 0)} {COUNT_LABEL[status]}" for status in Status)
+    """Counts of rules by outcome, e.g. "39 rules: 30 passed, 1 gap, 2 cannot be assessed"."""
+    total = sum(counts.values())
+    parts = []
+    for status in Status:
+        count = counts.get(status, 0)
+        one, several = COUNT_LABEL[status]
+        parts.append(f"{count} {one if count == 1 else several}")
+    return f"{total} rules: " + ", ".join(parts)
