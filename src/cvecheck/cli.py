@@ -94,6 +94,15 @@ RulesOption = Annotated[
     ),
 ]
 
+InputsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Programme files (YAML), folders to search, or glob patterns.",
+        show_default=False,
+        metavar="FILES...",
+    ),
+]
+
 JobsOption = Annotated[
     int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
 ]
@@ -115,14 +124,7 @@ def _today(value: datetime | None) -> date:
 
 @app.command()
 def check(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(
-            help="Programme files (YAML), folders to search, or glob patterns.",
-            show_default=False,
-            metavar="FILES...",
-        ),
-    ],
+    inputs: InputsArgument,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -268,14 +270,7 @@ class MatrixFormat(StrEnum):
 
 @app.command()
 def compare(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(
-            help="Programme files (YAML), folders to search, or glob patterns.",
-            show_default=False,
-            metavar="FILES...",
-        ),
-    ],
+    inputs: InputsArgument,
     fmt: Annotated[
         MatrixFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MatrixFormat.TABLE,
