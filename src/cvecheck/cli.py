@@ -90,7 +90,9 @@ FORMAT_NAMES = (
 RulesOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--rules", help="A rule pack folder to use instead of the built-in one (repeatable)."
+        "--rules",
+        metavar="DIR",
+        help="A rule pack folder to use instead of the built-in one (repeatable).",
     ),
 ]
 
@@ -99,12 +101,15 @@ InputsArgument = Annotated[
     typer.Argument(
         help="Programme files (YAML), folders to search, or glob patterns.",
         show_default=False,
-        metavar="FILES...",
+        metavar="FILE",
     ),
 ]
 
 JobsOption = Annotated[
-    int, typer.Option("--jobs", "-j", help="Worker processes; 0 means one per core.", min=0)
+    int,
+    typer.Option(
+        "--jobs", "-j", metavar="N", help="Worker processes; 0 means one per core.", min=0
+    ),
 ]
 
 TodayOption = Annotated[
@@ -112,6 +117,7 @@ TodayOption = Annotated[
     typer.Option(
         "--today",
         formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
         help="Judge waiver expiry as of this date (YYYY-MM-DD) instead of today.",
         show_default=False,
     ),
@@ -122,7 +128,7 @@ def _today(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
-@app.command()
+@app.command(short_help="Check programme files and print a gap report.")
 def check(
     inputs: InputsArgument,
     formats: Annotated[
@@ -130,6 +136,7 @@ def check(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="Output format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table.",
         ),
     ] = None,
@@ -138,6 +145,7 @@ def check(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="File for the output of the --format in the same position ('-' for stdout).",
         ),
     ] = None,
@@ -167,19 +175,24 @@ def check(
     select: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="PATTERN",
             help="Only these rules: a rule id, id prefix, report section id or focus area "
-            "(repeatable or comma-separated)."
+            "(repeatable or comma-separated).",
         ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option(help="Leave out these rules; same patterns as --select, and wins over it."),
+        typer.Option(
+            metavar="PATTERN",
+            help="Leave out these rules; same patterns as --select, and wins over it.",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
+            metavar="FILE",
             help="Configuration file to use instead of searching for .cvecheck.yaml or "
-            "pyproject.toml [tool.cvecheck] upwards from the first file."
+            "pyproject.toml [tool.cvecheck] upwards from the first file.",
         ),
     ] = None,
     show_config: Annotated[
@@ -268,14 +281,17 @@ class MatrixFormat(StrEnum):
     HTML = "html"
 
 
-@app.command()
+@app.command(short_help="Compare proposals side by side.")
 def compare(
     inputs: InputsArgument,
     fmt: Annotated[
         MatrixFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MatrixFormat.TABLE,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
     jobs: JobsOption = 0,
     rules: RulesOption = None,
@@ -341,21 +357,28 @@ class DiffFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-@app.command()
+@app.command(short_help="Show what changed between two versions.")
 def diff(
     old: Annotated[
         Path,
-        typer.Argument(help="The earlier version: a programme file, or a saved JSON report."),
+        typer.Argument(
+            metavar="OLD", help="The earlier version: a programme file, or a saved JSON report."
+        ),
     ],
     new: Annotated[
         Path,
-        typer.Argument(help="The later version: a programme file, or a saved JSON report."),
+        typer.Argument(
+            metavar="NEW", help="The later version: a programme file, or a saved JSON report."
+        ),
     ],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.TABLE,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
     fail_on_new_gaps: Annotated[
         bool,
@@ -423,7 +446,7 @@ def _diff_side(
     return snapshots(report_document([FileOutcome(str(path), report)]), str(path))
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of programme files.")
 def schema() -> None:
     """Print the JSON Schema of programme files (point an editor at it for completion)."""
     from cvecheck.programme import programme_json_schema
@@ -431,7 +454,7 @@ def schema() -> None:
     typer.echo(json.dumps(programme_json_schema(), indent=2))
 
 
-@app.command()
+@app.command(short_help="Write a programme template to fill in.")
 def init(
     path: Annotated[
         Path,
@@ -526,13 +549,17 @@ def _ruleset(rules: list[Path] | None) -> RuleSet:
         _fail(error.issues)
 
 
-@app.command("rules")
+@app.command("rules", short_help="List the rules.")
 def list_rules(
     section: Annotated[
-        str | None, typer.Option(help="Only rules of this report section id (e.g. formers).")
+        str | None,
+        typer.Option(
+            metavar="SECTION", help="Only rules of this report section id (e.g. formers)."
+        ),
     ] = None,
     focus: Annotated[
-        str | None, typer.Option(help="Only rules of this focus area (e.g. former-training).")
+        str | None,
+        typer.Option(metavar="AREA", help="Only rules of this focus area (e.g. former-training)."),
     ] = None,
     severity: Annotated[Severity | None, typer.Option(help="Only rules of this severity.")] = None,
     output_format: Annotated[
@@ -604,7 +631,7 @@ def list_rules(
     )
 
 
-@app.command()
+@app.command(short_help="Explain one rule.")
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, e.g. FRM002.")],
     rules: RulesOption = None,
@@ -624,7 +651,7 @@ def explain(
     typer.echo(explain_rule(compiled, ruleset), nl=False)
 
 
-@app.command()
+@app.command(short_help="Show which rules encode each recommendation.")
 def coverage(
     output_format: Annotated[
         CatalogueFormat, typer.Option("--format", "-f", help="table or json.")
