@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -29,6 +30,10 @@ MAX_NODES = 100_000
 
 MAX_DEPTH = 100
 """Deepest nesting accepted; real programme files nest fewer than ten levels."""
+
+MAX_TEXT = 2 * MAX_FILE_BYTES
+"""Budget of characters in scalars, aliases counted each time they are used: without aliases
+a file can never reach it, with them a few short aliases cannot stand for gigabytes of text."""
 
 _PLAIN = "cvecheck:plain"
 _TAG = "tag:yaml.org,2002:"
@@ -58,12 +63,14 @@ class _Resolver(BaseResolver):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
-_CParser = getattr(yaml, "CParser", None)
-if _CParser is not None:  # libyaml present: the C parser, about 9x faster
+# libyaml's parser is about 9x faster than the pure-Python one. PyYAML does not export it as
+# yaml.CParser (only through yaml.cyaml), so look it up there.
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+if _CParser is not None:
 
-    class _Composer(_CParser, _Resolver):  # type: ignore[misc, valid-type]
+    class _Composer(_CParser, _Resolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
-            _CParser.__init__(self, stream)  # type: ignore[misc]
+            _CParser.__init__(self, stream)
             _Resolver.__init__(self)
 
 else:  # pragma: no cover - only without libyaml
@@ -117,17 +124,19 @@ def read_text(path: FsPath, display: str | None = None) -> str:
     """Read a file as text, refusing what is not a UTF-8 (or UTF-16 with BOM) text file."""
     name = display or str(path)
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise _fail(name, "input-not-file", "is a directory, not a programme file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                name,
-                "input-too-large",
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes. "
-                "A programme description should be a few kilobytes: is this the right file?",
-            )
-        raw = path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            # A device or pipe (/dev/zero, a FIFO) could block or never end.
+            raise _fail(name, "input-not-file", "is not a regular file (a device or pipe?)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(name, info.st_size)
+        with path.open("rb") as stream:
+            # Read one byte past the limit: a file that grew since stat() is still caught.
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_large(name, len(raw))
     except FileNotFoundError:
         raise _fail(name, "input-missing", "no such file") from None
     except PermissionError:
@@ -137,6 +146,15 @@ def read_text(path: FsPath, display: str | None = None) -> str:
     except OSError as error:
         raise _fail(name, "input-unreadable", f"cannot be read: {error.strerror}") from None
     return decode(raw, name)
+
+
+def _too_large(name: str, size: int) -> InputError:
+    return _fail(
+        name,
+        "input-too-large",
+        f"file is {size:,} bytes or more; the limit is {MAX_FILE_BYTES:,} bytes. "
+        "A programme description should be a few kilobytes: is this the right file?",
+    )
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -172,7 +190,12 @@ def load_file(path: FsPath, display: str | None = None) -> Loaded:
 
 def load_text(text: str, name: str) -> Loaded:
     """Parse YAML text holding exactly one document whose root is a mapping."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:  # only from the API: a str holding lone surrogates
+        line, column = _text_line_col(text, error.start)
+        raise _fail(name, "input-encoding", "holds an invalid character", line, column) from None
+    if size > MAX_FILE_BYTES:
         raise _fail(name, "input-too-large", f"text is larger than {MAX_FILE_BYTES:,} bytes")
     try:
         composer = _Composer(text)
@@ -181,9 +204,24 @@ def load_text(text: str, name: str) -> Loaded:
         finally:
             composer.dispose()
     except yaml.MarkedYAMLError as error:
-        raise InputError([_syntax_issue(name, error)]) from None
+        raise InputError([_syntax_issue(name, error, text)]) from None
+    except yaml.reader.ReaderError as error:
+        # The C reader gives a byte offset into the UTF-8 text; the pure one a character one.
+        offset = error.position
+        if _CParser is not None:
+            offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
+        line, column = _text_line_col(text, offset)
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+        raise _fail(
+            name,
+            "yaml-syntax",
+            f"invalid YAML: {char} is not allowed in YAML text ({error.reason})",
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as error:
-        raise _fail(name, "yaml-syntax", f"invalid YAML: {error}") from None
+        message = " ".join(str(error).split())  # one line, whatever the parser said
+        raise _fail(name, "yaml-syntax", f"invalid YAML: {message}") from None
     except RecursionError:
         raise _fail(name, "yaml-too-deep", f"nesting is deeper than {MAX_DEPTH} levels") from None
     if root is None:
@@ -201,10 +239,19 @@ def load_text(text: str, name: str) -> Loaded:
     return _Walker(name).walk(root)
 
 
-def _syntax_issue(name: str, error: yaml.MarkedYAMLError) -> Issue:
+def _syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = error.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:
+        return Issue(
+            "yaml-too-deep",
+            f"nesting is deeper than {MAX_DEPTH} levels",
+            Location(name, line, column),
+        )
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        # libyaml only says "found character that cannot start any token".
+        problem = "found character '\\t'"
     if (
         "expected a single document" in (error.context or "")
         or "but found another document" in problem
@@ -229,6 +276,7 @@ class _Walker:
         self.name = name
         self.positions: dict[Path, tuple[int, int]] = {}
         self.visited = 0
+        self.characters = 0
 
     def walk(self, root: yaml.Node) -> Loaded:
         self.positions[()] = _mark(root)
@@ -285,6 +333,16 @@ class _Walker:
                 column,
             )
         if isinstance(node, yaml.ScalarNode):
+            self.characters += len(node.value)
+            if self.characters > MAX_TEXT:
+                line, column = _mark(node)
+                raise _fail(
+                    self.name,
+                    "yaml-too-large",
+                    f"the document expands to more than {MAX_TEXT:,} characters of text (aliases count each time they are used)",
+                    line,
+                    column,
+                )
             return self._scalar(node)
         container: Any = {} if isinstance(node, yaml.MappingNode) else []
         stack.append((node, container, path, depth + 1))
@@ -310,10 +368,11 @@ class _Walker:
             )
         value = self._scalar(node)
         if not isinstance(value, str):
+            kind = {"null": "an empty value", "bool": "true or false"}.get(_kind(value), "a number")
             raise _fail(
                 self.name,
                 "key-not-string",
-                f"key {node.value!r} is read as a {type(value).__name__}; quote it to make it a word",
+                f"key {node.value!r} is read as {kind}; quote it to make it a word",
                 line,
                 column,
             )
@@ -332,6 +391,8 @@ class _Walker:
 
     def _scalar(self, node: yaml.Node) -> Any:
         tag, value = node.tag, node.value
+        if getattr(node, "style", None) == '"' and not value.isascii():
+            self._check_encodable(node)
         if tag == _PLAIN:
             return self._plain(node)
         if tag == _TAG + "str":
@@ -348,6 +409,21 @@ class _Walker:
         raise _fail(
             self.name, "yaml-tag", f"unsupported tag {_short_tag(tag)}; remove it", line, column
         )
+
+    def _check_encodable(self, node: yaml.Node) -> None:
+        # A double-quoted escape such as "\ud800" gives a lone surrogate, which no output
+        # (terminal, JSON file) can encode.
+        try:
+            node.value.encode("utf-8")
+        except UnicodeEncodeError:
+            line, column = _mark(node)
+            raise _fail(
+                self.name,
+                "yaml-escape",
+                "an escape in this quoted text gives an invalid character (a lone surrogate)",
+                line,
+                column,
+            ) from None
 
     def _plain(self, node: yaml.Node) -> Any:
         value: str = node.value
@@ -391,6 +467,11 @@ class _Walker:
         return int(digits, base)
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -403,6 +484,11 @@ def _short_tag(tag: str) -> str:
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _text_line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:

@@ -51,7 +51,18 @@ class Issue:
     location: Location
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message} [{self.code}]"
+        return one_line(f"{self.location}: {self.message} [{self.code}]")
+
+
+def one_line(text: str) -> str:
+    """Text safe to print on one terminal line: control and format characters are escaped.
+
+    File names, keys and values from an input can hold newlines, terminal escape sequences or
+    bidirectional overrides; printed raw they would split an error line or rewrite the screen.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class InputError(Exception):

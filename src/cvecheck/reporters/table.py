@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
-from cvecheck.results import Coverage, Status
+from cvecheck.results import Coverage, Status, one_line
 
 WRAP = 48
 
@@ -26,10 +26,19 @@ def render_summary(outcomes: Sequence[FileOutcome]) -> str:
     for outcome in outcomes:
         if outcome.report is None:
             first = outcome.issues[0] if outcome.issues else None
-            rows.append([outcome.path, "invalid", "", "", str(first.message if first else "")])
+            message = one_line(first.message) if first else ""
+            rows.append([one_line(outcome.path), "invalid", "", "", message])
             continue
         counts = outcome.report.counts()
-        rows.append([outcome.path, "checked", counts[Status.GAP], counts[Status.CANNOT_ASSESS], ""])
+        rows.append(
+            [
+                one_line(outcome.path),
+                "checked",
+                counts[Status.GAP],
+                counts[Status.CANNOT_ASSESS],
+                "",
+            ]
+        )
     broken = sum(1 for o in outcomes if o.report is None)
     heading = f"Checked {len(outcomes) - broken} of {len(outcomes)} files" + (
         f"; {broken} could not be checked (errors on stderr)" if broken else ""
@@ -56,7 +65,10 @@ def _coverage_table(rows: Sequence[Coverage], heading: str) -> str:
 
 def render_one(report: Report) -> str:
     rules = report.rules
-    title = f"{report.file}" + (f" - {report.programme_name}" if report.programme_name else "")
+    # The file name and programme name come from the input: escape anything that could
+    # break the layout or drive the terminal.
+    name = one_line(report.programme_name)
+    title = one_line(report.file) + (f" - {name}" if name else "")
     parts = [
         f"cvecheck {report.tool_version}: {title}",
         f"Rules: {report.ruleset_version}. Coverage = rules passed / rules that apply (not waived).",
@@ -103,9 +115,9 @@ def render_one(report: Report) -> str:
             [
                 r.rule_id,
                 STATUS_LABEL[r.waived_status or Status.GAP],
-                r.waiver.approved_by if r.waiver else "",
+                one_line(r.waiver.approved_by) if r.waiver else "",
                 r.waiver.expires if r.waiver else "",
-                r.reason,
+                one_line(r.reason),
             ]
             for r in waived
         ]
@@ -127,7 +139,9 @@ def render_one(report: Report) -> str:
         rows = [[r.rule_id, r.reason] for r in errors]
         parts += ["", f"Rule errors ({len(errors)})", _wrap_table(rows, ["rule", "problem"])]
     if report.notices:
-        parts += ["", "Notices"] + [f"- {where(n.location)}: {n.message}" for n in report.notices]
+        parts += ["", "Notices"] + [
+            f"- {where(n.location)}: {one_line(n.message)}" for n in report.notices
+        ]
     parts += ["", f"Summary: {summary_line(report.counts())}."]
     return "\n".join(parts)
 
