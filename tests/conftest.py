@@ -1,15 +1,25 @@
-"""Shared fixtures: the built-in rule set (loaded once) and paths into the repository."""
+"""Shared fixtures: the built-in rule set (loaded once), paths into the repository, and the
+profiles of the property-based tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cvecheck.rules import RuleSet, load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 RULES_DIR = REPO / "rules"
+
+# Property-based tests: the default profile fits in CI's time; "long" is for a deeper hunt
+# (pytest tests/test_fuzz.py --hypothesis-profile=long).
+settings.register_profile(
+    "default", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("long", max_examples=20_000, deadline=None)
+settings.load_profile("default")
 EXAMPLES_DIR = REPO / "programme_examples"
 
 

@@ -10,6 +10,7 @@ import glob
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -78,10 +79,14 @@ def check_paths(
             yield check_one(path, ruleset, today)
         return
     chunk = max(1, len(paths) // (workers * 8))
+    rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today)
     ) as pool:
-        yield from pool.map(_check_in_worker, paths, chunksize=chunk)
+        for outcome in pool.map(_check_in_worker, paths, chunksize=chunk):
+            if outcome.report is not None:
+                outcome = replace(outcome, report=replace(outcome.report, rules=rules))
+            yield outcome
 
 
 _WORKER_STATE: dict[str, object] = {}
@@ -97,4 +102,9 @@ def _check_in_worker(path: Path) -> FileOutcome:
     ruleset = _WORKER_STATE["ruleset"]
     today = _WORKER_STATE["today"]
     assert isinstance(ruleset, RuleSet) and isinstance(today, date)
-    return check_one(path, ruleset, today)
+    outcome = check_one(path, ruleset, today)
+    if outcome.report is None:
+        return outcome
+    # Every report carries the same rule models; sending them back for each file would cost
+    # more than checking it. The parent puts its own back.
+    return replace(outcome, report=replace(outcome.report, rules={}))

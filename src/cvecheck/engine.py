@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from cvecheck.loader import SourceMap
 from cvecheck.report import Report
 from cvecheck.results import (
@@ -28,10 +26,9 @@ from cvecheck.results import (
     Status,
     Waiver,
 )
-from cvecheck.rules import CompiledRule, RuleSet
+from cvecheck.rules import Checks, CompiledRule, RuleSet
 
 _MISSING = object()
-Checks = tuple[tuple[tuple[str, ...], Draft202012Validator], ...]
 
 
 def evaluate(

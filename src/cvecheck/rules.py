@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+import jsonschema_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cvecheck.loader import Loaded, load_file
@@ -46,28 +45,46 @@ def _check_predicate(value: Predicate) -> Predicate:
             raise ValueError(f"{path!r} is not a dotted path of field names")
         if not isinstance(schema, dict):
             raise ValueError(f"the schema for {path!r} must be a mapping")
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as error:
-            raise ValueError(f"invalid JSON Schema for {path!r}: {error.message}") from None
         remote = _remote_ref(schema)
         if remote:
-            raise ValueError(f"$ref {remote!r} points outside the rule; rules never fetch anything")
+            raise ValueError(f"{remote} points outside the rule; rules never fetch anything")
+        try:
+            jsonschema_rs.meta.validate(schema)
+        except jsonschema_rs.ValidationError as error:
+            where = "/".join(str(p) for p in error.instance_path)
+            at = f" at {where}" if where else ""
+            raise ValueError(f"invalid JSON Schema for {path!r}{at}: {error.message}") from None
     return value
 
 
+_REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
+_BASES = ("$id", "$schema")
+
+
 def _remote_ref(schema: Any) -> str | None:
+    """A reference that would leave the rule (or a base that could make one), if any."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#"):
-                return ref
+            for key in _REFERENCES:
+                ref = node.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    return f"{key} {ref!r}"
+            for key in _BASES:
+                if isinstance(node.get(key), str):
+                    return f"{key} {node[key]!r}"
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
     return None
+
+
+def build_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
+    """The run-time validator of one predicate: JSON Schema 2020-12, offline, formats as
+    annotations (as the jsonschema library does). About 10x faster per call than jsonschema
+    and 200x faster to check against the metaschema; see docs/performance.md."""
+    return jsonschema_rs.Draft202012Validator(schema, offline=True, validate_formats=False)
 
 
 class Condition(_Strict):
@@ -164,12 +181,16 @@ class PackManifest(_Strict):
     sections: list[ReportSection] = Field(min_length=1)
 
 
+Checks = tuple[tuple[tuple[str, ...], jsonschema_rs.Validator], ...]
+"""Each path of a predicate with the validator of its JSON Schema."""
+
+
 @dataclass(frozen=True)
 class CompiledRequirement:
     """A requirement with its validators built once (building per call costs about 12x)."""
 
     spec: Requirement
-    checks: tuple[tuple[tuple[str, ...], Draft202012Validator], ...]
+    checks: Checks
 
 
 @dataclass(frozen=True)
@@ -178,9 +199,7 @@ class CompiledRule:
 
     rule: Rule
     file: str
-    conditions: tuple[
-        tuple[Condition, tuple[tuple[tuple[str, ...], Draft202012Validator], ...]], ...
-    ]
+    conditions: tuple[tuple[Condition, Checks], ...]
     requirements: tuple[CompiledRequirement, ...]
 
     @property
@@ -298,9 +317,9 @@ def compile_rule(rule: Rule, file: str) -> CompiledRule:
     )
 
 
-def _compile(predicate: Predicate) -> tuple[tuple[tuple[str, ...], Draft202012Validator], ...]:
+def _compile(predicate: Predicate) -> Checks:
     return tuple(
-        (tuple(path.split(".")), Draft202012Validator(schema)) for path, schema in predicate.items()
+        (tuple(path.split(".")), build_validator(schema)) for path, schema in predicate.items()
     )
 
 

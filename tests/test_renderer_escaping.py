@@ -1,0 +1,132 @@
+"""Every renderer escapes hostile strings that come from the programme file.
+
+A programme file is written by someone else: its name, file name, waiver reason and approver
+reach every output. Each format has a checker in ``CHECKERS`` saying what "escaped" means for
+it (the table must not drive the terminal; JSON must round-trip exactly). A new renderer
+joins by adding its checker; the test then fails for any format that has no checker, so no
+renderer ships without one.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cvecheck.api import check_text
+from cvecheck.report import FileOutcome
+from cvecheck.reporters import RENDERERS, Format
+from cvecheck.results import InputError
+from cvecheck.rules import load_rules
+
+from .conftest import RULES_DIR
+
+RULESET = load_rules([RULES_DIR])
+
+HOSTILE = {
+    "ansi-escape": "\x1b[2J\x1b[31mred\x1b[0m",
+    "c1-csi": "\x9b31mred",
+    "newline": "first\nsecond\r\nthird",
+    "html": "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "markdown": "# heading\n| a | b |\n```\n[link](javascript:alert(1))",
+    "xml": "]]><!-- --><x a='1'/>&amp;&lt;",
+    "bidi-override": "abc\u202edcba\u2066x\u2069",
+    "line-separator": "one\u2028two\u2029three",
+    "github-command": "::error file=x::owned\n::set-output name=x::y",
+    "format-string": "%s%n{0}{{x}}${HOME}",
+    "quotes": "'\"`\\",
+    "zero-width": "a\u200bb\ufeffc",
+    "long": "x" * 5000,
+}
+
+
+def _visible(text: str) -> list[str]:
+    """The runs of ordinary characters in a hostile string, which a reader should still see."""
+    runs, current = [], ""
+    for ch in text:
+        if ch.isprintable() and ch not in "\\":
+            current += ch
+        else:
+            if len(current) >= 3:
+                runs.append(current)
+            current = ""
+    if len(current) >= 3:
+        runs.append(current)
+    return runs
+
+
+def check_table(output: str, hostile: str) -> None:
+    for line in output.split("\n"):
+        bad = [ch for ch in line if not ch.isprintable()]
+        assert not bad, f"raw control or format characters {bad!r} in {line!r}"
+    for category in ("Cc", "Cf", "Zl", "Zp"):
+        assert not any(unicodedata.category(ch) == category for ch in output.replace("\n", "")), (
+            category
+        )
+    runs = _visible(hostile)
+    assert not runs or any(run[:20] in output for run in runs), "hostile text vanished"
+
+
+def check_json(output: str, hostile: str) -> None:
+    document = json.loads(output)
+    assert not any(ord(ch) < 0x20 and ch not in "\n" for ch in output)
+    strings: list[str] = []
+    stack: list[object] = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            strings.append(item)
+    assert hostile in strings, "the hostile string must round-trip exactly"
+
+
+CHECKERS: dict[str, Callable[[str, str], None]] = {
+    "table": check_table,
+    "json": check_json,
+}
+
+
+def hostile_programme(text: str) -> str:
+    rule = RULESET.rules[0].id
+    data = {
+        "programme": {"name": text, "description": text},
+        "waivers": [{"rule": rule, "reason": text, "approved_by": text, "expires": "2099-12-31"}],
+    }
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def outcomes(text: str, file_name: str) -> list[FileOutcome]:
+    report = check_text(hostile_programme(text), file_name, RULESET, today=date(2026, 1, 1))
+    try:
+        check_text("programme: [unclosed\n", file_name, RULESET)
+    except InputError as error:
+        broken = FileOutcome(file_name + "-broken", None, tuple(error.issues))
+    return [FileOutcome(file_name, report), broken]
+
+
+def test_every_format_has_a_checker() -> None:
+    assert {fmt.value for fmt in Format} <= set(CHECKERS), "add a checker for the new format"
+
+
+@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_strings_are_escaped(fmt: Format, name: str) -> None:
+    hostile = HOSTILE[name]
+    output = RENDERERS[fmt](outcomes(hostile, "programme.yaml"))
+    CHECKERS[fmt.value](output, hostile)
+
+
+@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("name", ["newline", "ansi-escape", "bidi-override", "html"])
+def test_hostile_file_names_are_escaped(fmt: Format, name: str, tmp_path: Path) -> None:
+    file_name = str(tmp_path / f"{HOSTILE[name]}.yaml")
+    output = RENDERERS[fmt](outcomes("Plain name", file_name))
+    CHECKERS[fmt.value](output, file_name)
