@@ -26,3 +26,11 @@ EXAMPLES_DIR = REPO / "programme_examples"
 @pytest.fixture(scope="session")
 def ruleset() -> RuleSet:
     return load_rules([RULES_DIR])
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line caches checked rule sets under XDG_CACHE_HOME: keep tests' out of home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -163,6 +163,10 @@ CASES: dict[str, Case] = {
     "list-key": Case(_utf8("? [a, b]\n: c\n"), "key-not-string", (1, 3)),
     "mapping-key": Case(_utf8("{a: 1}: c\n"), "key-not-string", (1, 1)),
     "merge-key": Case(_utf8("base: &b {name: x}\nprogramme:\n  <<: *b\n"), "merge-key", (3, 3)),
+    "key-named-like-a-type": Case(_utf8("str: x\n"), "invalid-extra-forbidden", (1, 1)),
+    "nested-key-named-like-a-type": Case(
+        _utf8("programme:\n  bool: {int: 1}\n"), "invalid-extra-forbidden", (2, 3)
+    ),
     "unknown-field": Case(_utf8("programme:\n  nmae: x\n"), "invalid-extra-forbidden", (2, 3)),
 }
 

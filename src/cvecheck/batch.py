@@ -17,7 +17,7 @@ from pathlib import Path
 from cvecheck.api import check_file
 from cvecheck.report import FileOutcome
 from cvecheck.results import InputError, Issue, Location
-from cvecheck.rules import RuleSet, load_rules
+from cvecheck.rules import RuleSet, default_cache_dir, load_rules
 
 PROGRAMME_SUFFIXES = (".yaml", ".yml")
 PARALLEL_THRESHOLD = 200
@@ -93,8 +93,11 @@ _WORKER_STATE: dict[str, object] = {}
 
 
 def _init_worker(rule_dirs: Sequence[Path] | None, today: date) -> None:
-    # Each worker loads the rules once; examples were already validated in the parent.
-    _WORKER_STATE["ruleset"] = load_rules(rule_dirs, check_examples=False)
+    # Each worker loads the rules once, from the cache the parent filled when it can;
+    # examples were already validated in the parent.
+    _WORKER_STATE["ruleset"] = load_rules(
+        rule_dirs, check_examples=False, cache_dir=default_cache_dir()
+    )
     _WORKER_STATE["today"] = today
 
 

@@ -115,12 +115,12 @@ def check(
 
     from cvecheck.batch import check_paths, expand_inputs
     from cvecheck.reporters import Format, render
-    from cvecheck.rules import load_rules
+    from cvecheck.rules import default_cache_dir, load_rules
 
     chosen = _formats(formats)
     targets = _outputs(chosen, outputs)
     try:
-        ruleset = load_rules(rules or None)
+        ruleset = load_rules(rules or None, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     paths, input_issues = expand_inputs(inputs)
@@ -181,10 +181,10 @@ def list_rules(rules: RulesOption = None) -> None:
     """List the rules."""
     from tabulate import tabulate
 
-    from cvecheck.rules import load_rules
+    from cvecheck.rules import default_cache_dir, load_rules
 
     try:
-        ruleset = load_rules(rules or None, check_examples=False)
+        ruleset = load_rules(rules or None, check_examples=False, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     rows = [

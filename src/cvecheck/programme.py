@@ -977,9 +977,12 @@ def validation_issues(
     issues: list[Issue] = []
     details = error.errors(include_url=False)
     for detail in details[:MAX_ISSUES]:
-        loc = _clean_loc(detail["loc"])
-        path = (*base, *loc)
         kind = detail["type"]
+        loc = _clean_loc(detail["loc"])
+        if kind == "extra_forbidden" and detail["loc"]:
+            # The last part is the unknown key itself, even when it reads like a branch name.
+            loc = (*_clean_loc(detail["loc"][:-1]), detail["loc"][-1])
+        path = (*base, *loc)
         message = _FRIENDLY.get(kind, detail["msg"])
         if kind in ("literal_error", "enum"):
             expected = detail.get("ctx", {}).get("expected", "")
