@@ -18,7 +18,7 @@ RULES_DIR = REPO / "rules"
 settings.register_profile(
     "default", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.register_profile("long", max_examples=20_000, deadline=None)
+settings.register_profile("long", max_examples=5_000, deadline=None)
 settings.load_profile("default")
 EXAMPLES_DIR = REPO / "programme_examples"
 
