@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -78,6 +77,8 @@ def check_paths(
         for path in paths:
             yield check_one(path, ruleset, today)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only here: it costs ~10 ms to import
+
     chunk = max(1, len(paths) // (workers * 8))
     rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
     with ProcessPoolExecutor(

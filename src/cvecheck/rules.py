@@ -22,9 +22,7 @@ from typing import Any, Literal
 import jsonschema_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cvecheck import programme as programme_module
 from cvecheck.loader import Loaded, load_file
-from cvecheck.programme import Programme, validation_issues
 from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, Severity
 
 PACK_FILE = "pack.yaml"
@@ -283,7 +281,7 @@ def _cache_key(folders: list[FsPath]) -> str:
     digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{__version__}\0".encode())
     # The code that validates rules and examples is part of the verdict: a changed model
     # (say, during development, with the version unchanged) must not reuse an old one.
-    for module in (__file__, programme_module.__file__):
+    for module in (__file__, FsPath(__file__).with_name("programme.py")):
         info = FsPath(module).stat()
         digest.update(f"{module}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
     for folder in folders:
@@ -361,6 +359,8 @@ def _load_pack(
     except InputError as error:
         issues.extend(error.issues)
     except ValidationError as error:
+        from cvecheck.programme import validation_issues
+
         issues.extend(validation_issues(error, loaded.source_map, PackManifest))
     rules: list[CompiledRule] = []
     for path in sorted(folder.rglob("*.yaml")):
@@ -379,6 +379,8 @@ def load_rule_file(path: FsPath, *, check_examples: bool = True) -> CompiledRule
     try:
         rule = Rule.model_validate(loaded.data)
     except ValidationError as error:
+        from cvecheck.programme import validation_issues
+
         raise InputError(validation_issues(error, loaded.source_map, Rule)) from None
     issues: list[Issue] = []
     expected_name = f"{rule.id}-{rule.name}.yaml"
@@ -410,6 +412,10 @@ def _compile(predicate: Predicate) -> Checks:
 
 
 def _example_issues(rule: Rule, loaded: Loaded) -> list[Issue]:
+    # Imported here: building the programme models is the largest single cost of a cold
+    # start, and a rule set read from the cache (say, for `cvecheck rules`) never needs them.
+    from cvecheck.programme import Programme, validation_issues
+
     issues: list[Issue] = []
     if rule.applies_when and not rule.examples.not_applicable:
         issues.append(
