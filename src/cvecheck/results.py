@@ -7,8 +7,28 @@ copy of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _quick_pickle(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen, slotted dataclass as a constructor call.
+
+    Reports travel back from worker processes by pickle. The default route for slotted
+    dataclasses (__setstate__, looking up the fields for every object) made unpickling a
+    report cost more than checking the programme; a constructor call is about 3x cheaper.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:  # noqa: N807
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
 
 Path = tuple[str | int, ...]
 """A location inside a document: mapping keys and sequence indexes, from the root."""
@@ -27,6 +47,7 @@ def dotted(path: Path) -> str:
     return text
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in an input file. Line and column start at 1; 0 means "not known"."""
@@ -42,6 +63,7 @@ class Location:
         return self.file
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Issue:
     """A problem with an input (programme file, rule file, configuration) that stops its check."""
@@ -155,6 +177,7 @@ FOCUS_TITLES: dict[FocusArea, str] = {
 }
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One requirement of a rule that is not met (a gap) or cannot be judged (a question)."""
@@ -164,6 +187,7 @@ class Finding:
     location: Location
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Waiver:
     """A documented decision, in the programme file, to accept a rule's gap for a time."""
@@ -175,6 +199,7 @@ class Waiver:
     location: Location
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     """The outcome of one rule for one programme, with everything a renderer needs to say why."""
@@ -189,6 +214,7 @@ class RuleResult:
     waived_status: Status | None = None
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """Counts of outcomes over a group of rules (a focus area or a report section)."""
@@ -212,6 +238,7 @@ class Coverage:
         return "n/a" if ratio is None else f"{round(ratio * 100)}%"
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Notice:
     """Something the reader should know that is not a rule outcome (an expired waiver, say)."""
