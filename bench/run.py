@@ -63,9 +63,9 @@ def _child(kind: str, list_file: str, jobs: str, rule_dirs: str) -> None:
     elif kind == "check":
         from cvecheck.batch import check_paths
         from cvecheck.results import Status
-        from cvecheck.rules import load_rules
+        from cvecheck.rules import default_cache_dir, load_rules
 
-        ruleset = load_rules(dirs)
+        ruleset = load_rules(dirs, cache_dir=default_cache_dir())  # as the command line does
         totals = dict.fromkeys(Status, 0)
         invalid = 0
         # The peak so far (interpreter, rules, the list of paths): growth past it is the batch's.
@@ -270,16 +270,17 @@ def evaluator_section(paths: list[Path], work: Path, dirs: list[Path]) -> None:
     row("build a validator, jsonschema-rs", f"{fast:.1f} us")
 
 
-def cold_section(one_file: Path, rounds: int) -> None:
+def cold_section(one_file: Path, rounds: int, dirs: list[Path]) -> None:
     section(f"Cold commands: best of {rounds} interleaved runs")
     script = BIN / "cvecheck"
     cvecheck = [str(script)] if script.exists() else [sys.executable, "-m", "cvecheck"]
+    rules_args = [a for d in dirs for a in ("--rules", str(d))]
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
-        "cvecheck check (one file)": [*cvecheck, "check", str(one_file)],
+        "cvecheck check (one file)": [*cvecheck, "check", *rules_args, str(one_file)],
         "cvecheck --help": [*cvecheck, "--help"],
         "cvecheck --version": [*cvecheck, "--version"],
-        "cvecheck rules": [*cvecheck, "rules"],
+        "cvecheck rules": [*cvecheck, "rules", *rules_args],
     }
     limits = {"cvecheck check (one file)": 12}
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -438,7 +439,7 @@ def main() -> None:
         print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores; {os.uname().machine}")
         batch_section(paths, work, args.rules, args.repeat)
         evaluator_section(paths, work, args.rules)
-        cold_section(paths[0], args.cold_rounds)
+        cold_section(paths[0], args.cold_rounds, args.rules)
         if not args.skip_peers:
             peers_section(paths[: args.peer_files], work, args.rules, args.repeat)
     failed = [r for r in ROWS if r[3] == "NOT met"]

@@ -79,7 +79,9 @@ def check_paths(
         return
     from concurrent.futures import ProcessPoolExecutor  # only here: it costs ~10 ms to import
 
-    chunk = max(1, len(paths) // (workers * 8))
+    # Chunks of at most 64 files: a worker holds a whole chunk of reports before sending it,
+    # so larger chunks cost memory (80 MiB at 70 rules with chunks of 600) and gain nothing.
+    chunk = max(1, min(64, len(paths) // (workers * 8)))
     rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today)
