@@ -22,9 +22,9 @@ from cvecheck.api import check_text
 from cvecheck.report import FileOutcome
 from cvecheck.reporters import RENDERERS, Format
 from cvecheck.results import InputError
-from cvecheck.rules import load_rules
+from cvecheck.rules import RuleSet, compile_rule, load_rules
 
-from .conftest import RULES_DIR
+from .conftest import EXAMPLES_DIR, RULES_DIR
 
 RULESET = load_rules([RULES_DIR])
 
@@ -112,6 +112,39 @@ def outcomes(text: str, file_name: str) -> list[FileOutcome]:
     return [FileOutcome(file_name, report), broken]
 
 
+def hostile_ruleset(text: str) -> RuleSet:
+    """The shipped rules with every text a rule pack supplies replaced by a hostile one."""
+    compiled = []
+    for rule in RULESET.rules:
+        requirements = [
+            r.model_copy(update={"gap": text, "ask": text}) for r in rule.rule.requirements
+        ]
+        conditions = [
+            c.model_copy(update={"reason": text, "ask": text}) for c in rule.rule.applies_when
+        ]
+        model = rule.rule.model_copy(
+            update={
+                "title": text,
+                "remediation": text,
+                "why": text,
+                "recommendation": text,
+                "requirements": requirements,
+                "applies_when": conditions,
+            }
+        )
+        compiled.append(compile_rule(model, rule.file))
+    packs = tuple(
+        pack.model_copy(
+            update={
+                "title": text,
+                "sections": [s.model_copy(update={"title": text}) for s in pack.sections],
+            }
+        )
+        for pack in RULESET.packs
+    )
+    return RuleSet(tuple(compiled), packs)
+
+
 def test_every_format_has_a_checker() -> None:
     assert {fmt.value for fmt in Format} <= set(CHECKERS), "add a checker for the new format"
 
@@ -130,3 +163,28 @@ def test_hostile_file_names_are_escaped(fmt: Format, name: str, tmp_path: Path) 
     file_name = str(tmp_path / f"{HOSTILE[name]}.yaml")
     output = RENDERERS[fmt](outcomes("Plain name", file_name))
     CHECKERS[fmt.value](output, file_name)
+
+
+@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("name", ["ansi-escape", "newline", "bidi-override", "html", "c1-csi"])
+def test_hostile_rule_pack_text_is_escaped(fmt: Format, name: str) -> None:
+    # A rule pack given with --rules is data from outside too: its titles, gaps, questions,
+    # reasons and remediation reach every output.
+    hostile = HOSTILE[name]
+    ruleset = hostile_ruleset(hostile)
+    programmes = [
+        yaml.safe_dump({"programme": {"name": "Plain"}}),
+        (EXAMPLES_DIR / "community-mentoring.yaml").read_text(encoding="utf-8"),
+    ]
+    reports = [
+        FileOutcome(
+            f"p{index}.yaml", check_text(text, f"p{index}.yaml", ruleset, today=date(2026, 1, 1))
+        )
+        for index, text in enumerate(programmes)
+    ]
+    output = RENDERERS[fmt](reports)
+    if fmt.value == "json":
+        json.loads(output)
+        assert not any(ord(ch) < 0x20 and ch != "\n" for ch in output)
+    else:
+        CHECKERS[fmt.value](output, hostile)

@@ -17,7 +17,10 @@ def render(outcomes: Sequence[FileOutcome]) -> str:
     parts = [render_one(o.report) for o in outcomes if o.report is not None]
     if len(outcomes) > 1 or any(o.report is None for o in outcomes):
         parts.append(render_summary(outcomes))
-    return "\n\n".join(parts) + "\n"
+    text = "\n\n".join(parts) + "\n"
+    # Last line of defence for text from a rule pack (which --rules may bring from anywhere):
+    # nothing that could drive the terminal leaves this renderer.
+    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 def render_summary(outcomes: Sequence[FileOutcome]) -> str:
