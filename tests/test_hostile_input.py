@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -194,6 +195,38 @@ def test_a_batch_of_hostile_files_still_checks_the_good_one(tmp_path: Path) -> N
     assert not any(str(good) in line for line in result.stderr.splitlines())
     assert "cvecheck " in result.stdout and str(good) in result.stdout
     assert f"Checked 1 of {len(paths) + 1} files" in result.stdout
+
+
+def test_the_real_entry_point_never_shows_a_traceback(tmp_path: Path) -> None:
+    # The same hostile files through `python -m cvecheck` in its own process, as a user runs it.
+    for name, case in CASES.items():
+        _write(tmp_path, name, case)
+    (tmp_path / "zz-good.yaml").write_bytes(GOOD.read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "cvecheck", "check", "--jobs", "1", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(error_lines(result.stderr)) >= len(CASES)
+    assert f"Checked 1 of {len(CASES) + 1} files" in result.stdout
+
+
+def test_aliases_within_the_budget_are_validated_without_blowing_up(tmp_path: Path) -> None:
+    # 500 staff entries share one anchored mapping whose topics share one list of 60 words:
+    # 30,000 values reach validation and the rules from a 3 KB file, within the budgets.
+    topics = "[" + ", ".join(f"topic{i}" for i in range(60)) + "]"
+    member = f"&m {{role: mentor, is_former: false, training: {{topics: &t {topics}}}}}"
+    text = "programme: {name: Aliased}\nstaff: [" + member + ", *m" * 499 + "]\n"
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert len(text) < 4000
+    result = run("check", path)
+    assert result.code in (0, 1), result.stderr
+    assert "Aliased" in result.stdout
 
 
 def test_error_lines_stay_one_line_whatever_the_key(tmp_path: Path) -> None:
