@@ -4,7 +4,8 @@ A programme file is written by someone else: its name, file name, waiver reason 
 reach every output. Each format has a checker in ``CHECKERS`` saying what "escaped" means for
 it (the table must not drive the terminal; JSON must round-trip exactly). A new renderer
 joins by adding its checker; the test then fails for any format that has no checker, so no
-renderer ships without one.
+renderer ships without one. Checkers for the formats being built elsewhere (markdown, html,
+sarif, junit, github, matrix) are already here, marked PENDING until their owners adopt them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -88,10 +91,86 @@ def check_json(output: str, hostile: str) -> None:
     assert hostile in strings, "the hostile string must round-trip exactly"
 
 
+def check_terminal_text(output: str, hostile: str) -> None:
+    """Any text meant for a terminal or a log: no raw control or format characters."""
+    for line in output.split("\n"):
+        bad = [ch for ch in line if not ch.isprintable()]
+        assert not bad, f"raw control or format characters {bad!r} in {line!r}"
+
+
+def check_markdown(output: str, hostile: str) -> None:
+    check_terminal_text(output, hostile)
+    for line in output.split("\n"):
+        # A hostile newline must not start a heading, a table row or a fence of its own.
+        assert not line.startswith(("# heading", "| a | b |", "```\n")), line
+    assert "<script>" not in output and "<img " not in output
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def check_html(output: str, hostile: str) -> None:
+    parser = _Tags()
+    parser.feed(output)
+    assert not [t for t, _ in parser.tags if t in ("script", "img", "x")], "markup was injected"
+    assert not [a for _, attrs in parser.tags for a, _ in attrs if a.startswith("on")]
+    assert not any(ord(ch) < 0x20 and ch not in "\n\t\r" for ch in output)
+
+
+def check_sarif(output: str, hostile: str) -> None:
+    json.loads(output)
+    assert not any(ord(ch) < 0x20 and ch not in "\n" for ch in output)
+
+
+def check_junit(output: str, hostile: str) -> None:
+    # XML 1.0 cannot carry most control characters at all, not even as references.
+    ElementTree.fromstring(output.encode("utf-8"))
+
+
+def check_github(output: str, hostile: str) -> None:
+    check_terminal_text(output, hostile)
+    for line in output.split("\n"):
+        # Workflow commands are read at the start of a line: a hostile one must not get there.
+        assert not line.startswith(("::set-output", "::error file=x::owned")), line
+
+
 CHECKERS: dict[str, Callable[[str, str], None]] = {
     "table": check_table,
     "json": check_json,
+    # Formats being built elsewhere; each joins the tests as soon as it is in Format.
+    "matrix": check_terminal_text,
+    "markdown": check_markdown,
+    "html": check_html,
+    "sarif": check_sarif,
+    "sarif-github": check_sarif,
+    "junit": check_junit,
+    "github": check_github,
 }
+
+PENDING = {"matrix", "markdown", "html", "sarif", "sarif-github", "junit", "github"}
+"""Formats whose checker was written before the renderer existed here. Their cases are
+expected failures (not strict) until the renderer's owner has seen them pass and removes the
+format from this set; the failures they show are escaping defects to fix."""
+
+
+def formats() -> list[object]:
+    return [
+        pytest.param(
+            fmt,
+            id=fmt.value,
+            marks=[pytest.mark.xfail(reason="checker ahead of the renderer", strict=False)]
+            if fmt.value in PENDING
+            else [],
+        )
+        for fmt in Format
+        if fmt.value in CHECKERS
+    ]
 
 
 def hostile_programme(text: str) -> str:
@@ -149,7 +228,7 @@ def test_every_format_has_a_checker() -> None:
     assert {fmt.value for fmt in Format} <= set(CHECKERS), "add a checker for the new format"
 
 
-@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_strings_are_escaped(fmt: Format, name: str) -> None:
     hostile = HOSTILE[name]
@@ -157,7 +236,7 @@ def test_hostile_strings_are_escaped(fmt: Format, name: str) -> None:
     CHECKERS[fmt.value](output, hostile)
 
 
-@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", ["newline", "ansi-escape", "bidi-override", "html"])
 def test_hostile_file_names_are_escaped(fmt: Format, name: str, tmp_path: Path) -> None:
     file_name = str(tmp_path / f"{HOSTILE[name]}.yaml")
@@ -165,7 +244,7 @@ def test_hostile_file_names_are_escaped(fmt: Format, name: str, tmp_path: Path) 
     CHECKERS[fmt.value](output, file_name)
 
 
-@pytest.mark.parametrize("fmt", [f for f in Format if f.value in CHECKERS], ids=str)
+@pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", ["ansi-escape", "newline", "bidi-override", "html", "c1-csi"])
 def test_hostile_rule_pack_text_is_escaped(fmt: Format, name: str) -> None:
     # A rule pack given with --rules is data from outside too: its titles, gaps, questions,
