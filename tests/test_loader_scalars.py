@@ -68,3 +68,41 @@ def test_aliases_share_the_anchored_value_and_positions_point_home() -> None:
     assert loaded.data["other"] == {"x": 1}
     assert loaded.source_map.locate(("other", "x")).line == 2
     assert loaded.source_map.locate(("base", "x")).line == 1
+
+
+def test_the_pure_python_parser_gives_the_same_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where libyaml is missing the loader falls back to PyYAML's own parser.
+    from cvecheck import loader
+
+    from .conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / "community-mentoring.yaml").read_text(encoding="utf-8")
+    fast = load_text(text, "x.yaml")
+    monkeypatch.setattr(loader, "_Parser", loader._PureParser)
+    slow = load_text(text, "x.yaml")
+    assert slow.data == fast.data
+    assert slow.source_map.positions == fast.source_map.positions
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a:\n\tb: 1\n", "yaml-syntax"),
+        ("a: \x07\n", "yaml-syntax"),
+        ('a: "\\ud800"\n', "yaml-escape"),
+        ("a: 1\na: 2\n", "duplicate-key"),
+        ("a: !!python/name:os.system\n", "yaml-tag"),
+        ("- 1\n", "root-not-mapping"),
+    ],
+)
+def test_the_pure_python_parser_refuses_the_same_input(
+    text: str, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvecheck import loader
+    from cvecheck.results import InputError
+
+    monkeypatch.setattr(loader, "_Parser", loader._PureParser)
+    with pytest.raises(InputError) as caught:
+        load_text(text, "x.yaml")
+    (issue,) = caught.value.issues
+    assert issue.code == code and issue.location.line >= 1 and "\n" not in str(issue)

@@ -2,10 +2,11 @@
 
 Only the YAML parser runs on the input: its events are turned into data here, in one
 iterative pass with no node tree. No constructor runs, so no tag can create an object, and the
-pass keeps budgets (values, characters, depth) so aliases cannot expand without bound. Scalars follow the YAML 1.2 core schema, not
-YAML 1.1: ``yes``, ``no``, ``on``, ``off`` and ``NO`` stay strings, ``010`` is the integer 10,
-and bare dates stay ISO strings (the programme model turns them into dates and says where an
-impossible one is). The same loader reads programme files, rule files and configuration.
+pass keeps budgets (values, characters, depth) so aliases cannot expand without bound.
+Scalars follow the YAML 1.2 core schema, not YAML 1.1: ``yes``, ``no``, ``on``, ``off`` and
+``NO`` stay strings, ``010`` is the integer 10, and bare dates stay ISO strings (the programme
+model turns them into dates and says where an impossible one is). The same loader reads
+programme files, rule files and configuration.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ MAX_TEXT = 2 * MAX_FILE_BYTES
 """Budget of characters in scalars, aliases counted each time they are used: without aliases
 a file can never reach it, with them a few short aliases cannot stand for gigabytes of text."""
 
-_PLAIN = "cvecheck:plain"
 _TAG = "tag:yaml.org,2002:"
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
@@ -177,15 +177,16 @@ def load_text(text: str, name: str) -> Loaded:
         raise _fail(name, "input-encoding", "holds an invalid character", line, column) from None
     if size > MAX_FILE_BYTES:
         raise _fail(name, "input-too-large", f"text is larger than {MAX_FILE_BYTES:,} bytes")
-    parser = _Parser(text)
+    parser = None
     try:
+        parser = _Parser(text)  # the pure-Python reader already checks characters here
         return _Builder(name).build(parser)
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_issue(name, error, text)]) from None
     except yaml.reader.ReaderError as error:
         # The C reader gives a byte offset into the UTF-8 text; the pure one a character one.
         offset = error.position
-        if _CParser is not None:
+        if _Parser is not _PureParser:
             offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
         line, column = _text_line_col(text, offset)
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
@@ -200,7 +201,8 @@ def load_text(text: str, name: str) -> Loaded:
         message = " ".join(str(error).split())  # one line, whatever the parser said
         raise _fail(name, "yaml-syntax", f"invalid YAML: {message}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
 
 def _syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
