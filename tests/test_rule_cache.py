@@ -69,3 +69,15 @@ def test_an_unwritable_cache_is_not_an_error(pack: Path, tmp_path: Path) -> None
     blocker.write_text("", encoding="utf-8")
     ruleset = load_rules([pack], cache_dir=blocker / "cache")
     assert ruleset.rules
+
+
+def test_a_file_the_loader_refuses_is_reported_not_hashed(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache must not read what the loader would refuse: a pipe would block it forever.
+    import os
+
+    os.mkfifo(pack / "ZZZ999-a-pipe.yaml")
+    with pytest.raises(InputError) as caught:
+        load_rules([pack], cache_dir=tmp_path / "cache")
+    assert any(i.code == "input-not-file" for i in caught.value.issues)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -22,7 +23,7 @@ from typing import Any, Literal
 import jsonschema_rs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cvecheck.loader import Loaded, load_file
+from cvecheck.loader import MAX_FILE_BYTES, Loaded, load_file
 from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, Severity
 
 PACK_FILE = "pack.yaml"
@@ -254,13 +255,13 @@ def load_rules(
     file, or to cvecheck, means a new digest and a full check.
     """
     folders = list(dirs) if dirs is not None else [default_rules_dir()]
-    key = _cache_key(folders) if cache_dir is not None else ""
-    if cache_dir is not None:
+    key = _cache_key(folders) if cache_dir is not None else None
+    if cache_dir is not None and key is not None:
         cached = _read_cache(cache_dir, key)
         if cached is not None:
             return cached
     ruleset = _load_rules(folders, check_examples)
-    if cache_dir is not None and check_examples:
+    if cache_dir is not None and key is not None and check_examples:
         _write_cache(cache_dir, key, ruleset)
     return ruleset
 
@@ -275,7 +276,21 @@ _CACHE_FORMAT = "1"
 _CACHE_KEEP = 8
 
 
-def _cache_key(folders: list[FsPath]) -> str:
+def _cache_key(folders: list[FsPath]) -> str | None:
+    """A digest of everything the verdict on these folders depends on, or None when a file
+    is one the loader would refuse anyway (unreadable, not a regular file, too large): the
+    full load then says so, with the file and the reason."""
+    try:
+        return _digest(folders)
+    except (OSError, _NotCacheableError):
+        return None
+
+
+class _NotCacheableError(Exception):
+    pass
+
+
+def _digest(folders: list[FsPath]) -> str:
     from cvecheck import __version__
 
     digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{__version__}\0".encode())
@@ -287,6 +302,9 @@ def _cache_key(folders: list[FsPath]) -> str:
     for folder in folders:
         digest.update(f"{folder.resolve()}\0".encode())
         for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                raise _NotCacheableError(path)
             digest.update(f"{path.relative_to(folder)}\0".encode())
             digest.update(path.read_bytes())
             digest.update(b"\0")
