@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
-from tabulate import tabulate
+from tabulate import _isnumber, tabulate  # type: ignore[attr-defined]
 
 from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
@@ -155,4 +156,21 @@ def _wrap_table(rows: Sequence[Sequence[object]], headers: list[str]) -> str:
         if len(headers) > 3
         else [None] * (len(headers) - 1) + [80]
     )
-    return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths)
+    # Wrap here rather than with tabulate's maxcolwidths: its wrapper measures every chunk
+    # through a regular expression and was five times the cost of checking a file at 70
+    # rules. For text without terminal escapes (all of it, once escaped) the lines are the
+    # same: tabulate's wrapper is textwrap's, measuring the same lengths.
+    wrapped = [
+        [
+            _wrap(cell, width) if width is not None else cell
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        for row in rows
+    ]
+    return tabulate(wrapped, headers=headers, tablefmt="simple")
+
+
+def _wrap(cell: object, width: int) -> object:
+    if not isinstance(cell, str) or _isnumber(cell):
+        return cell  # tabulate leaves numbers whole
+    return "\n".join(textwrap.TextWrapper(width=width).wrap(cell))
