@@ -5,12 +5,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= programme_examples/community-mentoring.yaml
 
-.PHONY: demo test lint install clean docs reports
+.PHONY: demo test lint install clean docs reports bench bench-tools
 
 $(BIN)/cvecheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# An editable install leaves the sources uncompiled, and where PYTHONDONTWRITEBYTECODE is
+	# set they never get compiled: every run would then compile them again (about 4x slower).
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 install: $(BIN)/cvecheck
@@ -27,6 +30,17 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# Peer tools for the benchmark: check-jsonschema and yamllint from PyPI, Spectral from npm
+# (under bench/.npm, which git ignores).
+bench-tools: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	npm install --silent --no-audit --no-fund --prefix bench/.npm @stoplight/spectral-cli@6
+
+# Figures and ratios, measured side by side; see docs/performance.md.
+bench: bench-tools
+	$(BIN)/python -m compileall -q src
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

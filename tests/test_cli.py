@@ -104,12 +104,13 @@ def test_exit_2_for_invalid_rules(tmp_path: Path) -> None:
     assert "DEM002-gender-analysis.yaml:5:1" in err and "'urgent' is not allowed" in err
 
 
-def test_exit_2_for_a_rule_that_cannot_be_evaluated(tmp_path: Path) -> None:
-    code, out, _ = run(
+def test_exit_2_for_a_rule_whose_schema_cannot_be_used(tmp_path: Path) -> None:
+    code, _, err = run(
         "check", "--rules", str(FIXTURES / "broken-ref-pack"), write(tmp_path, PASSING)
     )
     assert code == 2
-    assert "Rule errors (1)" in out
+    assert "DEM001-formers-trained.yaml:16:5" in err
+    assert "Pointer '/$defs/missing' does not exist" in err
 
 
 @pytest.mark.parametrize(

@@ -65,14 +65,27 @@ def test_not_applicable_carries_its_reason(pack: RuleSet) -> None:
     assert result.reason == "the programme does not involve former extremists"
 
 
-def test_rule_defect_is_an_error_result_not_a_crash() -> None:
-    broken = load_rules([FIXTURES / "broken-ref-pack"])
-    report = check_text(
-        "formers: {used: true, training: {provided: true}}\n", "p.yaml", broken, today=TODAY
+def test_rule_defect_is_an_error_result_not_a_crash(pack: RuleSet) -> None:
+    import dataclasses
+
+    class Broken:
+        """A validator that fails as a defective predicate would."""
+
+        def is_valid(self, value: object) -> bool:
+            raise RuntimeError("cannot evaluate")
+
+    compiled = pack.by_id()["DEM001"]
+    requirement = compiled.requirements[0]
+    broken_requirement = dataclasses.replace(
+        requirement, checks=((requirement.checks[0][0], Broken()),)
     )
+    broken = dataclasses.replace(compiled, requirements=(broken_requirement,))
+    ruleset = dataclasses.replace(pack, rules=(broken, pack.by_id()["DEM002"]))
+    text = "formers: {used: true, training: {provided: true}}\n"
+    report = check_text(text, "p.yaml", ruleset, today=TODAY)
     result = report.results[0]
     assert result.status is Status.ERROR
-    assert "could not be evaluated" in result.reason
+    assert "could not be evaluated (RuntimeError: cannot evaluate)" in result.reason
     assert "DEM001-formers-trained.yaml" in result.reason
     assert (
         report.exit_code(None) == 2

@@ -206,7 +206,7 @@ def check(
     """Check programme files and print a gap report."""
     from cvecheck import config as configuration
     from cvecheck.reporters import Format, render
-    from cvecheck.rules import load_rules
+    from cvecheck.rules import default_cache_dir, load_rules
     from cvecheck.selection import select_rules
 
     chosen = _formats(formats)
@@ -221,7 +221,7 @@ def check(
     )
     try:
         settings = configuration.resolve(command_line, inputs, config)
-        ruleset = load_rules(settings.rule_dirs)
+        ruleset = load_rules(settings.rule_dirs, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     selection_problems = configuration.selection_issues(settings, ruleset)
@@ -541,10 +541,10 @@ class CatalogueFormat(StrEnum):
 
 
 def _ruleset(rules: list[Path] | None) -> RuleSet:
-    from cvecheck.rules import load_rules
+    from cvecheck.rules import default_cache_dir, load_rules
 
     try:
-        return load_rules(rules or None)
+        return load_rules(rules or None, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
 

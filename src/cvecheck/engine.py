@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from cvecheck.loader import SourceMap
 from cvecheck.report import Report
 from cvecheck.results import (
@@ -29,10 +27,9 @@ from cvecheck.results import (
     Status,
     Waiver,
 )
-from cvecheck.rules import CompiledRule, RuleSet
+from cvecheck.rules import Checks, CompiledRule, RuleSet
 
 _MISSING = object()
-Checks = tuple[tuple[tuple[str, ...], Draft202012Validator], ...]
 
 
 def evaluate(
@@ -213,30 +210,21 @@ def _apply_waiver(
     return waived, None
 
 
-def _count(results: Iterable[RuleResult]) -> dict[Status, int]:
-    counts = dict.fromkeys(Status, 0)
-    for result in results:
-        counts[result.status] += 1
-    return counts
-
-
 def _focus_coverage(results: list[RuleResult], rules: Mapping[str, Any]) -> tuple[Coverage, ...]:
-    return tuple(
-        Coverage(
-            area.value, area.label, _count(r for r in results if rules[r.rule_id].focus == area)
-        )
-        for area in FocusArea
-    )
+    # One pass over the results, not one per area: this runs for every file of a batch.
+    counts: dict[Any, dict[Status, int]] = {area: dict.fromkeys(Status, 0) for area in FocusArea}
+    for result in results:
+        area = rules[result.rule_id].focus
+        if area is not None:
+            counts[area][result.status] += 1
+    return tuple(Coverage(area.value, area.label, counts[area]) for area in FocusArea)
 
 
 def _section_coverage(results: list[RuleResult], ruleset: RuleSet) -> tuple[Coverage, ...]:
-    rules = ruleset.by_id()
-    return tuple(
-        Coverage(
-            section.id,
-            section.title,
-            _count(r for r in results if rules[r.rule_id].rule.source.section == section.id),
-        )
-        for pack in ruleset.packs
-        for section in pack.sections
-    )
+    sections = [section for pack in ruleset.packs for section in pack.sections]
+    counts: dict[str, dict[Status, int]] = {s.id: dict.fromkeys(Status, 0) for s in sections}
+    for compiled, result in zip(ruleset.rules, results, strict=True):
+        section = counts.get(compiled.rule.source.section)
+        if section is not None:
+            section[result.status] += 1
+    return tuple(Coverage(s.id, s.title, dict(counts[s.id])) for s in sections)

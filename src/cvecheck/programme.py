@@ -6,9 +6,10 @@ and wrong types are input errors with a line and column (see ``parse_programme``
 that JSON Schema cannot say comfortably are derived here as computed fields, so rules stay data.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would then compile every field's
+# annotation from its string, about 15 ms of every cold start for 300 fields.
 import difflib
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -1072,25 +1073,29 @@ def validation_issues(
 ) -> list[Issue]:
     """Turn pydantic errors into issues located through the source map, with "did you mean"."""
     issues: list[Issue] = []
-    for detail in error.errors(include_url=False):
-        loc = _clean_loc(detail["loc"])
-        path = (*base, *loc)
+    details = error.errors(include_url=False)
+    for detail in details[:MAX_ISSUES]:
         kind = detail["type"]
+        loc = _clean_loc(detail["loc"])
+        if kind == "extra_forbidden" and detail["loc"]:
+            # The last part is the unknown key itself, even when it reads like a branch name.
+            loc = (*_clean_loc(detail["loc"][:-1]), detail["loc"][-1])
+        path = (*base, *loc)
         message = _FRIENDLY.get(kind, detail["msg"])
         if kind in ("literal_error", "enum"):
             expected = detail.get("ctx", {}).get("expected", "")
-            message = f"{detail['input']!r} is not allowed; use one of {expected}"
+            message = f"{_shown(detail['input'])} is not allowed; use one of {expected}"
         elif kind == "bool_type" and isinstance(detail["input"], str):
-            message = f"expected true or false, not {detail['input']!r} (yes/no/on/off are not booleans here)"
+            message = f"expected true or false, not {_shown(detail['input'])} (yes/no/on/off are not booleans here)"
         elif kind == "string_type" and detail["input"] is not None:
-            message = f"expected text, not {detail['input']!r}; put it in quotes"
+            message = f"expected text, not {_shown(detail['input'])}; put it in quotes"
         elif kind == "extra_forbidden":
             message = f"'{loc[-1]}' is not a known field"
             suggestion = _suggest(model, loc)
             if suggestion:
                 message += f"; did you mean '{suggestion}'?"
         elif kind.startswith("date"):
-            message = f"{detail['input']!r}: {_FRIENDLY.get(kind, detail['msg'])}" + (
+            message = f"{_shown(detail['input'])}: {_FRIENDLY.get(kind, detail['msg'])}" + (
                 f" ({detail['ctx']['error']})"
                 if "ctx" in detail and "error" in detail["ctx"]
                 else ""
@@ -1103,16 +1108,39 @@ def validation_issues(
                 source_map.locate(path),
             )
         )
+    if len(details) > MAX_ISSUES:
+        more = len(details) - MAX_ISSUES
+        issues.append(
+            Issue(
+                "invalid-more",
+                f"{more:,} more problems not shown; fix the ones above first",
+                source_map.locate(base),
+            )
+        )
     return issues
+
+
+MAX_ISSUES = 20
+"""Problems listed per file; a file with thousands of them is best fixed from the top."""
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value quoted for a message, shortened so one hostile value cannot flood the output."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_BRANCH = re.compile(r"[a-z][a-z_-]*\[.*\]|function-.*", re.DOTALL)
+"""A union branch name that pydantic puts in a loc, e.g. "literal['not_applicable']"."""
 
 
 def _clean_loc(loc: tuple[int | str, ...]) -> Path:
     # pydantic adds union branch names (e.g. 'bool', "literal['not_applicable']") to the loc.
+    # Match them whole: a key from the file may itself hold "[" (say "a\x1b[31m").
     return tuple(
         p
         for p in loc
-        if isinstance(p, int)
-        or not (p in ("bool", "int", "str") or "[" in p or p.startswith("function-"))
+        if isinstance(p, int) or not (p in ("bool", "int", "str") or _BRANCH.fullmatch(p))
     )
 
 

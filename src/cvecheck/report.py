@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cvecheck.results import Coverage, Issue, Notice, RuleResult, Severity, Status
-from cvecheck.rules import Rule
+
+if TYPE_CHECKING:  # the rule models import pydantic; --help and --version must not pay for it
+    from cvecheck.rules import Rule
 
 EXIT_OK = 0
 EXIT_GAPS = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cvecheck.results import Location, Status
+from cvecheck.results import Location, Status, one_line
 
 STATUS_LABEL: dict[Status, str] = {
     Status.PASS: "pass",
@@ -28,7 +28,8 @@ def where(location: Location | None) -> str:
     """``file:line`` for a finding, or the file alone when the line is not known."""
     if location is None:
         return ""
-    return f"{location.file}:{location.line}" if location.line else location.file
+    file = one_line(location.file)
+    return f"{file}:{location.line}" if location.line else file
 
 
 def summary_line(counts: dict[Status, int]) -> str:
