@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cvecheck.reporters import github
-from cvecheck.results import Location
+from cvecheck.results import Location, visible
 
 from .reporting import check, outcomes
 
@@ -95,4 +95,5 @@ def test_escaping_round_trips_through_the_runner(file: str, title: str, message:
     assert "\n" not in line and "\r" not in line
     _, properties, read_message = parse(line)
     assert properties == {"file": file, "line": "3", "col": "7", "title": title}
-    assert read_message == message
+    # Control and format characters are shown as escapes, not passed to the runner's log.
+    assert read_message == visible(message, keep="\r\n")

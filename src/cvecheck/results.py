@@ -83,9 +83,15 @@ def one_line(text: str) -> str:
     File names, keys and values from an input can hold newlines, terminal escape sequences or
     bidirectional overrides; printed raw they would split an error line or rewrite the screen.
     """
+    return visible(text)
+
+
+def visible(text: str, keep: str = "") -> str:
+    """Control and format characters written as escapes (``\\x1b``, ``\\u202e``) so a reader
+    sees them instead of a terminal or browser acting on them; characters in ``keep`` stay."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return "".join(ch if ch.isprintable() or ch in keep else ascii(ch)[1:-1] for ch in text)
 
 
 class InputError(Exception):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.document import reference
-from cvecheck.results import Location, Status
+from cvecheck.results import Location, Status, visible
 
 # Severity.sarif_level gives error / warning / note; GitHub calls the last one notice.
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -69,7 +69,8 @@ def command(level: str, location: Location, title: str, message: str) -> str:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    shown = visible(text, keep="\r\n")  # escape sequences and bidi overrides, shown not obeyed
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -9,8 +9,8 @@ so the page can be mailed or archived as it is. Every value is escaped.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
-from html import escape
 
 from cvecheck.report import FileOutcome
 from cvecheck.reporters.document import (
@@ -25,7 +25,13 @@ from cvecheck.reporters.document import (
     Table,
     report_document,
 )
-from cvecheck.results import Coverage, Status
+from cvecheck.results import Coverage, Status, visible
+
+
+def escape(text: str) -> str:
+    """Text as HTML: markup characters escaped, control characters shown, not passed on."""
+    return html.escape(visible(text, keep="\n\t"))
+
 
 STYLE = """
 :root { --pass: #1a7f37; --gap: #c62828; --question: #b26a00; --track: #e6e6e6; }

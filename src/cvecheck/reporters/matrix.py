@@ -17,7 +17,7 @@ from html import escape
 from tabulate import tabulate
 
 from cvecheck.report import FileOutcome
-from cvecheck.results import Coverage, Issue, Status
+from cvecheck.results import Coverage, Issue, Status, one_line
 
 LEGEND = (
     "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "
@@ -80,7 +80,8 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
             ):
                 for coverage in group:
                     columns.setdefault(
-                        (kind, coverage.key), Column(kind, coverage.key, coverage.title)
+                        (kind, coverage.key),
+                        Column(kind, one_line(coverage.key), one_line(coverage.title)),
                     )
     rows: list[Row] = []
     for outcome in outcomes:
@@ -91,7 +92,7 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
             empty = tuple(
                 Coverage(c.key, c.title, dict.fromkeys(Status, 0)) for c in columns.values()
             )
-            rows.append(Row(outcome.path, "", empty, error=error))
+            rows.append(Row(one_line(outcome.path), "", empty, error=one_line(error)))
             continue
         found = {("focus", c.key): c for c in report.focus_coverage} | {
             ("section", c.key): c for c in report.section_coverage
@@ -103,8 +104,8 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
         counts = report.counts()
         rows.append(
             Row(
-                outcome.path,
-                report.programme_name,
+                one_line(outcome.path),
+                one_line(report.programme_name),
                 cells,
                 counts[Status.GAP],
                 counts[Status.CANNOT_ASSESS],
