@@ -105,6 +105,11 @@ InputsArgument = Annotated[
     ),
 ]
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
+]
+
 JobsOption = Annotated[
     int,
     typer.Option(
@@ -287,12 +292,7 @@ def compare(
     fmt: Annotated[
         MatrixFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MatrixFormat.TABLE,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
-        ),
-    ] = None,
+    output: OutputOption = None,
     jobs: JobsOption = 0,
     rules: RulesOption = None,
     today: TodayOption = None,
@@ -374,12 +374,7 @@ def diff(
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.TABLE,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
-        ),
-    ] = None,
+    output: OutputOption = None,
     fail_on_new_gaps: Annotated[
         bool,
         typer.Option(
