@@ -222,3 +222,12 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
     assert outcome(ok + silent) == (Status.CANNOT_ASSESS, 4)
     assert outcome(ok + silent + short) == (Status.GAP, 5)
     assert outcome("    []\n")[0] is Status.PASS
+
+
+def test_question_about_a_derived_fact_points_at_the_fields_behind_it(pack: RuleSet) -> None:
+    text = "programme:\n  name: X\nformers:\n  training: {provided: true}\n"
+    result = check_text(text, "p.yaml", pack, today=TODAY).results[0]
+    assert result.status is Status.CANNOT_ASSESS
+    [question] = result.questions
+    assert question.message == "Does the programme involve formers (formers.used)?"
+    assert question.location.line == 3  # the formers section, not the top of the file

@@ -22,7 +22,7 @@ from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
     from cvecheck.rules import RuleSet
-from cvecheck.results import FocusArea, InputError, Issue, Severity
+from cvecheck.results import FocusArea, InputError, Issue, Severity, one_line
 
 if TYPE_CHECKING:
     from cvecheck.diff import Snapshot
@@ -612,7 +612,7 @@ def list_rules(
             f"{r.source.section} {r.source.recommendation}",
             r.severity.value,
             r.focus.value if r.focus else "",
-            r.title,
+            one_line(r.title),  # rule packs can come from anywhere: show, never obey, controls
         ]
         for r in chosen
     ]

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from cvecheck.loader import SourceMap
+from cvecheck.programme import DERIVED_FROM
 from cvecheck.report import Report
 from cvecheck.results import (
     Coverage,
@@ -93,10 +94,10 @@ def _evaluate_rule(
                 compiled.id,
                 Status.NOT_APPLICABLE,
                 reason=condition.reason,
-                location=source_map.locate(path),
+                location=_locate(source_map, path),
             )
         if verdict is None and unknown_condition is None:
-            unknown_condition = (condition.ask, source_map.locate(path))
+            unknown_condition = (condition.ask, _locate(source_map, path))
     if unknown_condition is not None:
         ask, location = unknown_condition
         question = Finding("applies-when", ask, location)
@@ -109,11 +110,11 @@ def _evaluate_rule(
     for requirement in compiled.requirements:
         verdict, path, value = _check(requirement.checks, data)
         if verdict is False:
-            location = source_map.locate(path)
+            location = _locate(source_map, path)
             gaps.append(Finding(requirement.spec.name, requirement.spec.gap, location, value))
         elif verdict is None:
             questions.append(
-                Finding(requirement.spec.name, requirement.spec.ask, source_map.locate(path))
+                Finding(requirement.spec.name, requirement.spec.ask, _locate(source_map, path))
             )
     if gaps:
         status = Status.GAP
@@ -147,6 +148,13 @@ def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path, 
     if missing is not None:
         return None, missing, None
     return True, checks[0][0], None
+
+
+def _locate(source_map: SourceMap, path: Path) -> Location:
+    """Where a finding belongs: a derived fact points at the fields it is derived from."""
+    if path and path[0] in DERIVED_FROM:
+        return source_map.locate((*DERIVED_FROM[str(path[0])], *path[1:]))
+    return source_map.locate(path)
 
 
 def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> list[tuple[Path, Any]]:

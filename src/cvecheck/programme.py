@@ -1043,6 +1043,19 @@ class Programme(Section):
         return any(s in settings for s in ("prison", "probation", "parole"))
 
 
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "uses_formers": ("formers",),
+    "formers_deliver": ("formers", "roles"),
+    "has_caseload": ("programme", "works_with_individuals"),
+    "has_online_component": ("programme", "settings"),
+    "works_with_parole": ("programme", "settings"),
+    "works_with_returnees": ("target_population", "includes_returnees"),
+    "is_tertiary": ("programme", "stages"),
+}
+"""Where in a file the facts behind each top-level derived field are stated, so a question
+about one points at the place to answer it rather than at the top of the file."""
+
+
 # --- parsing with located errors -------------------------------------------------------------
 
 _FRIENDLY: dict[str, str] = {

@@ -40,4 +40,4 @@ def summary_line(counts: dict[Status, int]) -> str:
         count = counts.get(status, 0)
         one, several = COUNT_LABEL[status]
         parts.append(f"{count} {one if count == 1 else several}")
-    return f"{total} rules: " + ", ".join(parts)
+    return f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts)
