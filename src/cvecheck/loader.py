@@ -88,9 +88,6 @@ class SourceMap:
         line, column = self.positions.get((), (1, 1))
         return Location(self.file, line, column, tuple(path))
 
-    def has(self, path: Path) -> bool:
-        return tuple(path) in self.positions
-
 
 @dataclass(frozen=True, slots=True)
 class Loaded:

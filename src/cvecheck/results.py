@@ -40,14 +40,6 @@ def json_pointer(path: Path) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def dotted(path: Path) -> str:
-    """Render a path the way programme files and rules spell it: ``staff[0].role``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Location:
