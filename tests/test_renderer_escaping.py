@@ -178,7 +178,9 @@ def hostile_programme(text: str) -> str:
         "programme": {"name": text, "description": text},
         "waivers": [{"rule": rule, "reason": text, "approved_by": text, "expires": "2099-12-31"}],
     }
-    return yaml.safe_dump(data, allow_unicode=True)
+    # Line separators (U+2028...) are refused in a file as it is written, but a double-quoted
+    # escape such as "\u2028" puts one in a value: that is how a hostile value arrives.
+    return yaml.safe_dump(data, allow_unicode=False)
 
 
 def outcomes(text: str, file_name: str) -> list[FileOutcome]:

@@ -22,6 +22,7 @@ from cvecheck.results import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
     from cvecheck.rules import RuleSet
+    from cvecheck.waivers import WaiverPolicy
 from cvecheck.results import FocusArea, InputError, Issue, Severity, one_line
 
 if TYPE_CHECKING:
@@ -197,7 +198,25 @@ def check(
         typer.Option(
             metavar="FILE",
             help="Configuration file to use instead of searching for .cvecheck.yaml or "
-            "pyproject.toml [tool.cvecheck] upwards from the first file.",
+            "pyproject.toml [tool.cvecheck] upwards from the working folder.",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            metavar="FILE",
+            help="The commissioner's waiver file (YAML with a waivers: list), kept apart from "
+            "the programme files it exempts.",
+        ),
+    ] = None,
+    programme_waivers: Annotated[
+        bool | None,
+        typer.Option(
+            "--programme-waivers/--no-programme-waivers",
+            help="Honour waivers written in the programme files (the default), or only report "
+            "them.",
+            show_default=False,
         ),
     ] = None,
     show_config: Annotated[
@@ -223,20 +242,41 @@ def check(
         select=select or (),
         ignore=ignore or (),
         rules=rules or (),
+        waivers=waivers,
+        programme_waivers=programme_waivers,
     )
+    from cvecheck.batch import expand_inputs
+
     try:
-        settings = configuration.resolve(command_line, inputs, config)
+        settings = configuration.resolve(command_line, config)
         ruleset = cached_rules(settings.rule_dirs, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     selection_problems = configuration.selection_issues(settings, ruleset)
     if selection_problems:
         _fail(selection_problems)
+    paths, _ = expand_inputs(inputs)
     if show_config:
-        typer.echo(configuration.describe(settings), nl=False)
+        typer.echo(configuration.describe(settings, paths), nl=False)
         raise typer.Exit(EXIT_OK)
     ruleset = select_rules(ruleset, settings.select, settings.ignore)
-    outcomes, input_issues = _check_batch(inputs, jobs, ruleset, settings.rule_dirs, _today(today))
+    if not ruleset.rules:
+        _fail([configuration.no_rules_issue(settings)])
+    try:
+        policy = configuration.waiver_policy(settings, ruleset)
+    except InputError as error:
+        _fail(error.issues)
+    for programme, near in configuration.nearest_configs(settings, paths).items():
+        typer.echo(
+            one_line(
+                f"note: {near} is not used for {programme}: a run's configuration is found "
+                "from the working folder (see cvecheck check --show-config)"
+            ),
+            err=True,
+        )
+    outcomes, input_issues = _check_batch(
+        inputs, jobs, ruleset, settings.rule_dirs, _today(today), policy
+    )
     for fmt, target in zip(chosen, targets, strict=True):
         text = render(Format(fmt), outcomes)
         if target is None:
@@ -317,6 +357,7 @@ def _check_batch(
     ruleset: RuleSet,
     rule_dirs: Sequence[Path] | None,
     today: date,
+    policy: WaiverPolicy | None = None,
 ) -> tuple[list[FileOutcome], list[Issue]]:
     """Check every input with a progress bar at a terminal; print the input errors."""
     from cvecheck.batch import check_paths, expand_inputs
@@ -324,7 +365,9 @@ def _check_batch(
 
     paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs)
+    checked = check_paths(
+        paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs, policy=policy
+    )
     outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
     for issue in input_issues + [i for o in outcomes for i in o.issues]:
         typer.echo(f"error: {issue}", err=True)

@@ -69,6 +69,7 @@ def evaluate(
         focus_coverage=_focus_coverage(results, rules),
         section_coverage=_section_coverage(results, ruleset),
         notices=tuple(notices),
+        rule_packs=ruleset.identities,
     )
 
 

@@ -40,10 +40,27 @@ def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:
             for status, count in outcome.report.counts().items():
                 totals[status.value] += count
     rulesets = sorted({o.report.ruleset_version for o in outcomes if o.report is not None})
+    packs = {
+        identity.digest: identity
+        for o in outcomes
+        if o.report is not None
+        for identity in o.report.rule_packs
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cvecheck", "version": __version__},
-        "ruleset": {"version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets)},
+        "ruleset": {
+            "version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets),
+            "packs": [
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "sha256": p.digest,
+                    "shipped": p.shipped,
+                }
+                for p in packs.values()
+            ],
+        },
         "summary": {
             "files": len(outcomes),
             "invalid_files": sum(1 for o in outcomes if o.report is None),
@@ -115,6 +132,8 @@ def _result(report: Report, result: RuleResult) -> dict[str, Any]:
             "reason": waiver.reason,
             "approved_by": waiver.approved_by,
             "expires": waiver.expires.isoformat(),
+            "source": waiver.source,
+            "granted_in": str(waiver.location),
             "status_without_waiver": result.waived_status.value if result.waived_status else None,
         },
     }

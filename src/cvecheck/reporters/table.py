@@ -124,6 +124,7 @@ def render_one(report: Report) -> str:
                 STATUS_LABEL[r.waived_status or Status.GAP],
                 one_line(r.waiver.approved_by) if r.waiver else "",
                 r.waiver.expires.isoformat() if r.waiver else "",
+                where(r.waiver.location) if r.waiver else "",
                 one_line(r.reason),
             ]
             for r in waived
@@ -131,7 +132,9 @@ def render_one(report: Report) -> str:
         parts += [
             "",
             f"Waived ({len(waived)})",
-            _wrap_table(rows, ["rule", "would be", "approved by", "expires", "reason"]),
+            _wrap_table(
+                rows, ["rule", "would be", "approved by", "expires", "granted in", "reason"]
+            ),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
     if not_applicable:
