@@ -2,18 +2,30 @@
 
 Each says, per programme, where the differences come from (the programme file, the rules or
 the date) before listing them: gaps closed, gaps opened, questions answered, new questions,
-waiver changes and any other change of status. Pure functions from a Diff to text.
+waiver changes and any other change of status. Pure functions from `Changes` to text. Every
+text from an input (names, paths, messages, versions read from a saved report) is shown with
+its control characters escaped, never passed to the terminal.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from tabulate import tabulate
 
-from cvecheck.diff import ABSENT, Change, Diff, FileDiff, StatusChange, WaiverChange, summary_counts
+from cvecheck.changes import (
+    ABSENT,
+    Change,
+    Changes,
+    FileChanges,
+    StatusChange,
+    WaiverChange,
+    summary_counts,
+)
+from cvecheck.results import one_line, visible
 
 SCHEMA_VERSION = 1
 WRAP = 60
@@ -43,16 +55,16 @@ def _short(sha: str) -> str:
     return sha[:12] if sha else "unknown"
 
 
-def _identity_lines(item: FileDiff) -> list[tuple[str, str]]:
+def _identity_lines(item: FileChanges) -> list[tuple[str, str]]:
     """(label, text) lines on what is the same and what changed between the two sides."""
     old, new = item.old, item.new
     changed = item.programme_changed
     if changed is None:
         file_line = "not known (a side has no file hash)"
     elif changed:
-        file_line = f"changed (sha256 {_short(old.sha256)} -> {_short(new.sha256)})"
+        file_line = f"changed (sha256 {_short(old.programme_hash)} -> {_short(new.programme_hash)})"
     else:
-        file_line = f"the same (sha256 {_short(new.sha256)})"
+        file_line = f"the same (sha256 {_short(new.programme_hash)})"
     rules_line = (
         f"changed ({old.ruleset_version} -> {new.ruleset_version})"
         if item.rules_changed
@@ -63,8 +75,8 @@ def _identity_lines(item: FileDiff) -> list[tuple[str, str]]:
         if item.tool_changed
         else f"the same (cvecheck {new.tool_version})"
     )
-    paths = old.path if old.path == new.path else f"{old.path} -> {new.path}"
-    name = new.name or old.name
+    paths = old.file if old.file == new.file else f"{old.file} -> {new.file}"
+    name = new.programme_name or old.programme_name
     return [
         ("Programme", f"{paths}" + (f" ({name})" if name else "")),
         ("File", file_line),
@@ -102,7 +114,7 @@ def _status_text(change: StatusChange) -> str:
     )
 
 
-def _summary_line(item: FileDiff) -> str:
+def _summary_line(item: FileChanges) -> str:
     counts = summary_counts(item)
     parts = [
         f"{counts['gaps_closed']} gaps closed",
@@ -124,48 +136,51 @@ def _summary_line(item: FileDiff) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_text(diff: Diff) -> str:
-    parts = [f"cvecheck diff: {diff.old_source} -> {diff.new_source}"]
-    for item in diff.files:
+def render_text(changes: Changes) -> str:
+    parts = [f"cvecheck diff: {one_line(changes.old_source)} -> {one_line(changes.new_source)}"]
+    for item in changes.files:
         parts.append("")
         width = max(len(label) for label, _ in _identity_lines(item))
-        parts += [f"{label + ':':<{width + 1}} {text}" for label, text in _identity_lines(item)]
+        parts += [
+            f"{label + ':':<{width + 1}} {one_line(text)}" for label, text in _identity_lines(item)
+        ]
         parts.append(item.cause())
         for key, heading in SECTIONS:
-            changes: Sequence[Change] = getattr(item, key)
-            if not changes:
+            found: Sequence[Change] = getattr(item, key)
+            if not found:
                 parts += ["", f"{heading}: none"]
                 continue
             parts += [
                 "",
-                f"{heading} ({len(changes)})",
+                f"{heading} ({len(found)})",
                 tabulate(
-                    _change_rows(changes),
+                    [[one_line(cell) for cell in row] for row in _change_rows(found)],
                     headers=["rule", "severity", "requirement", "rule status", "finding"],
                     tablefmt="simple",
                     maxcolwidths=[None, None, None, None, WRAP],
                 ),
             ]
         parts += ["", f"Waivers: {'none changed' if not item.waivers else ''}".rstrip()]
-        parts += [f"- {_waiver_text(w)}" for w in item.waivers]
+        parts += [f"- {one_line(_waiver_text(w))}" for w in item.waivers]
         if item.status_changes:
             parts += ["", "Other status changes"]
-            parts += [f"- {_status_text(s)}" for s in item.status_changes]
+            parts += [f"- {one_line(_status_text(s))}" for s in item.status_changes]
         else:
             parts += ["", "Other status changes: none"]
         parts += ["", "Summary: " + _summary_line(item)]
-    parts += _unpaired_lines(diff, bullet="- ")
+    parts += [one_line(line) for line in _unpaired_lines(changes, bullet="- ")]
     return "\n".join(parts) + "\n"
 
 
-def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
+def _unpaired_lines(changes: Changes, bullet: str) -> list[str]:
     lines: list[str] = []
-    if diff.only_old:
-        lines += ["", f"Only in {diff.old_source}:"] + [f"{bullet}{p}" for p in diff.only_old]
-    if diff.only_new:
-        lines += ["", f"Only in {diff.new_source}:"] + [f"{bullet}{p}" for p in diff.only_new]
-    if diff.not_compared:
-        lines += ["", "Not compared:"] + [f"{bullet}{p}: {why}" for p, why in diff.not_compared]
+    old, new = changes.old_source, changes.new_source
+    if changes.only_old:
+        lines += ["", f"Only in {old}:"] + [f"{bullet}{p}" for p in changes.only_old]
+    if changes.only_new:
+        lines += ["", f"Only in {new}:"] + [f"{bullet}{p}" for p in changes.only_new]
+    if changes.not_compared:
+        lines += ["", "Not compared:"] + [f"{bullet}{p}: {why}" for p, why in changes.not_compared]
     return lines
 
 
@@ -173,23 +188,36 @@ def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Text safe in Markdown: no HTML tags or entities, no table breaks, no emphasis."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", " ")
+    """Text safe in Markdown: no HTML tags or entities, no table breaks, no emphasis, and
+    control characters written as escapes."""
+    text = visible(text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", " "))
     for char in ("\\", "|", "*", "_", "`", "[", "]"):
         text = text.replace(char, "\\" + char)
     return text
 
 
-def render_markdown(diff: Diff) -> str:
-    lines = [f"# Changes: `{diff.old_source}` -> `{diff.new_source}`"]
-    for item in diff.files:
+_BACKTICKS = re.compile("`+")
+
+
+def _code(text: str) -> str:
+    """Text as a Markdown code span, fenced by more backticks than it holds in a row."""
+    shown = visible(text)
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
+    padded = f" {shown} " if "`" in shown else shown
+    return f"{fence}{padded}{fence}"
+
+
+def render_markdown(changes: Changes) -> str:
+    old, new = _code(changes.old_source), _code(changes.new_source)
+    lines = [f"# Changes: {old} -> {new}"]
+    for item in changes.files:
         lines.append("")
         lines += [f"- **{label}:** {_md(text)}" for label, text in _identity_lines(item)]
         lines += ["", f"_{_md(item.cause())}_"]
         for key, heading in SECTIONS:
-            changes: Sequence[Change] = getattr(item, key)
-            lines += ["", f"## {heading} ({len(changes)})", ""]
-            if not changes:
+            found: Sequence[Change] = getattr(item, key)
+            lines += ["", f"## {heading} ({len(found)})", ""]
+            if not found:
                 lines.append("None.")
                 continue
             lines += [
@@ -197,50 +225,50 @@ def render_markdown(diff: Diff) -> str:
                 "|---|---|---|---|---|",
             ]
             lines += [
-                "| " + " | ".join(_md(cell) for cell in row) + " |" for row in _change_rows(changes)
+                "| " + " | ".join(_md(cell) for cell in row) + " |" for row in _change_rows(found)
             ]
         lines += ["", f"## Waivers ({len(item.waivers)})", ""]
         lines += [f"- {_md(_waiver_text(w))}" for w in item.waivers] or ["None changed."]
         lines += ["", f"## Other status changes ({len(item.status_changes)})", ""]
         lines += [f"- {_md(_status_text(s))}" for s in item.status_changes] or ["None."]
         lines += ["", f"**Summary:** {_md(_summary_line(item))}"]
-    lines += [_md(line) if line else line for line in _unpaired_lines(diff, bullet="- ")]
+    lines += [_md(line) if line else line for line in _unpaired_lines(changes, bullet="- ")]
     return "\n".join(lines) + "\n"
 
 
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def render_json(diff: Diff) -> str:
-    return json.dumps(document(diff), indent=2, ensure_ascii=False) + "\n"
+def render_json(changes: Changes) -> str:
+    return json.dumps(document(changes), indent=2, ensure_ascii=False) + "\n"
 
 
-def document(diff: Diff) -> dict[str, Any]:
-    """The diff as plain data; every key is always present."""
+def document(changes: Changes) -> dict[str, Any]:
+    """The changes as plain data; every key is always present."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "old": diff.old_source,
-        "new": diff.new_source,
-        "files": [_file(item) for item in diff.files],
-        "only_old": list(diff.only_old),
-        "only_new": list(diff.only_new),
-        "not_compared": [{"path": p, "reason": why} for p, why in diff.not_compared],
-        "new_unwaived_gaps": diff.new_unwaived_gap_count(),
+        "old": changes.old_source,
+        "new": changes.new_source,
+        "files": [_file(item) for item in changes.files],
+        "only_old": list(changes.only_old),
+        "only_new": list(changes.only_new),
+        "not_compared": [{"path": p, "reason": why} for p, why in changes.not_compared],
+        "new_unwaived_gaps": changes.new_unwaived_gap_count(),
     }
 
 
-def _side(item: FileDiff, which: str) -> dict[str, Any]:
-    snapshot = item.old if which == "old" else item.new
+def _side(item: FileChanges, which: str) -> dict[str, Any]:
+    report = item.old if which == "old" else item.new
     return {
-        "path": snapshot.path,
-        "programme": snapshot.name,
-        "sha256": snapshot.sha256,
-        "ruleset_version": snapshot.ruleset_version,
-        "tool_version": snapshot.tool_version,
+        "path": report.file,
+        "programme": report.programme_name,
+        "sha256": report.programme_hash,
+        "ruleset_version": report.ruleset_version,
+        "tool_version": report.tool_version,
     }
 
 
-def _file(item: FileDiff) -> dict[str, Any]:
+def _file(item: FileChanges) -> dict[str, Any]:
     return {
         "old": _side(item, "old"),
         "new": _side(item, "new"),
@@ -280,7 +308,7 @@ def _change(change: Change) -> dict[str, Any]:
     }
 
 
-RENDERERS: dict[str, Callable[[Diff], str]] = {
+RENDERERS: dict[str, Callable[[Changes], str]] = {
     "table": render_text,
     "json": render_json,
     "markdown": render_markdown,
