@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cvecheck.escaping import visible
 from cvecheck.reporters import github
-from cvecheck.results import Location, visible
+from cvecheck.results import Location
 
 from .reporting import check, outcomes
 

@@ -22,7 +22,8 @@ from cvecheck.results import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
     from cvecheck.rules import RuleSet
-from cvecheck.results import FocusArea, InputError, Issue, Severity, one_line
+from cvecheck.escaping import one_line
+from cvecheck.results import FocusArea, InputError, Issue, Severity
 
 if TYPE_CHECKING:
     from cvecheck.diff import Snapshot

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from tabulate import _isnumber, tabulate  # type: ignore[attr-defined]
 
+from cvecheck.escaping import one_line
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
-from cvecheck.results import Coverage, FileOutcome, Report, Status, one_line
+from cvecheck.results import Coverage, FileOutcome, Report, Status
 
 WRAP = 48
 
