@@ -26,8 +26,7 @@ from cvecheck.engine import evaluate_rule
 from cvecheck.loader import SourceMap
 from cvecheck.pipeline import check_file
 from cvecheck.programme import Programme, evaluation_view
-from cvecheck.reporters import changes as changes_out
-from cvecheck.reporters import json_
+from cvecheck.reporters import Command, json_, names, render
 from cvecheck.results import (
     FileOutcome,
     Finding,
@@ -171,8 +170,8 @@ def test_markdown_output(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     text = target.read_text(encoding="utf-8")
     assert "## Gaps opened (1)" in text
-    assert "| CHG003 | expected | cadence | question -> gap |" in text
-    assert "multi\\_agency.coordinator.named\\_post" in text
+    assert "| CHG003 | expected | cadence | question -&gt; gap |" in text
+    assert "multi_agency.coordinator.named_post" in text
 
 
 def save(path: Path, *args: str) -> Path:
@@ -332,8 +331,8 @@ def test_changes_read_back_from_json_equal_the_changes_of_the_live_reports() -> 
     new_back = json_.read(json_.render(new), "new.json")
     read_back = changes_between(old_back, new_back, ("old", "new"))
     assert direct.files[0].has_changes
-    for render in changes_out.RENDERERS.values():
-        assert render(read_back) == render(direct)
+    for name in names(Command.DIFF):
+        assert render(Command.DIFF, name, read_back) == render(Command.DIFF, name, direct)
 
 
 def test_a_saved_report_reads_back_to_the_same_json() -> None:

@@ -2,16 +2,13 @@
 
 Each says, per programme, where the differences come from (the programme file, the rules or
 the date) before listing them: gaps closed, gaps opened, questions answered, new questions,
-waiver changes and any other change of status. Pure functions from `Changes` to text. Every
-text from an input (names, paths, messages, versions read from a saved report) is shown with
-its control characters escaped, never passed to the terminal.
+waiver changes and any other change of status. Pure functions from `Changes` to text.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
@@ -25,7 +22,7 @@ from cvecheck.changes import (
     WaiverChange,
     summary_counts,
 )
-from cvecheck.results import one_line, visible
+from cvecheck.escaping import markdown, markdown_code, one_line
 
 SCHEMA_VERSION = 1
 WRAP = 60
@@ -136,88 +133,67 @@ def _summary_line(item: FileChanges) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_text(changes: Changes) -> str:
-    parts = [f"cvecheck diff: {one_line(changes.old_source)} -> {one_line(changes.new_source)}"]
-    for item in changes.files:
+def render_text(diff: Changes) -> str:
+    parts = [f"cvecheck diff: {diff.old_source} -> {diff.new_source}"]
+    for item in diff.files:
         parts.append("")
         width = max(len(label) for label, _ in _identity_lines(item))
-        parts += [
-            f"{label + ':':<{width + 1}} {one_line(text)}" for label, text in _identity_lines(item)
-        ]
+        parts += [f"{label + ':':<{width + 1}} {text}" for label, text in _identity_lines(item)]
         parts.append(item.cause())
         for key, heading in SECTIONS:
-            found: Sequence[Change] = getattr(item, key)
-            if not found:
+            changes: Sequence[Change] = getattr(item, key)
+            if not changes:
                 parts += ["", f"{heading}: none"]
                 continue
             parts += [
                 "",
-                f"{heading} ({len(found)})",
+                f"{heading} ({len(changes)})",
                 tabulate(
-                    [[one_line(cell) for cell in row] for row in _change_rows(found)],
+                    # escaped before wrapping, so a newline in a cell cannot split the row
+                    [[one_line(cell) for cell in row] for row in _change_rows(changes)],
                     headers=["rule", "severity", "requirement", "rule status", "finding"],
                     tablefmt="simple",
                     maxcolwidths=[None, None, None, None, WRAP],
                 ),
             ]
         parts += ["", f"Waivers: {'none changed' if not item.waivers else ''}".rstrip()]
-        parts += [f"- {one_line(_waiver_text(w))}" for w in item.waivers]
+        parts += [f"- {_waiver_text(w)}" for w in item.waivers]
         if item.status_changes:
             parts += ["", "Other status changes"]
-            parts += [f"- {one_line(_status_text(s))}" for s in item.status_changes]
+            parts += [f"- {_status_text(s)}" for s in item.status_changes]
         else:
             parts += ["", "Other status changes: none"]
         parts += ["", "Summary: " + _summary_line(item)]
-    parts += [one_line(line) for line in _unpaired_lines(changes, bullet="- ")]
-    return "\n".join(parts) + "\n"
+    parts += _unpaired_lines(diff, bullet="- ")
+    # Names and paths come from the programme files: nothing that could drive the terminal
+    # leaves this renderer.
+    return "\n".join(one_line(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
-def _unpaired_lines(changes: Changes, bullet: str) -> list[str]:
+def _unpaired_lines(diff: Changes, bullet: str) -> list[str]:
     lines: list[str] = []
-    old, new = changes.old_source, changes.new_source
-    if changes.only_old:
-        lines += ["", f"Only in {old}:"] + [f"{bullet}{p}" for p in changes.only_old]
-    if changes.only_new:
-        lines += ["", f"Only in {new}:"] + [f"{bullet}{p}" for p in changes.only_new]
-    if changes.not_compared:
-        lines += ["", "Not compared:"] + [f"{bullet}{p}: {why}" for p, why in changes.not_compared]
+    if diff.only_old:
+        lines += ["", f"Only in {diff.old_source}:"] + [f"{bullet}{p}" for p in diff.only_old]
+    if diff.only_new:
+        lines += ["", f"Only in {diff.new_source}:"] + [f"{bullet}{p}" for p in diff.only_new]
+    if diff.not_compared:
+        lines += ["", "Not compared:"] + [f"{bullet}{p}: {why}" for p, why in diff.not_compared]
     return lines
 
 
 # --- Markdown --------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Text safe in Markdown: no HTML tags or entities, no table breaks, no emphasis, and
-    control characters written as escapes."""
-    text = visible(text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", " "))
-    for char in ("\\", "|", "*", "_", "`", "[", "]"):
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-_BACKTICKS = re.compile("`+")
-
-
-def _code(text: str) -> str:
-    """Text as a Markdown code span, fenced by more backticks than it holds in a row."""
-    shown = visible(text)
-    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
-    padded = f" {shown} " if "`" in shown else shown
-    return f"{fence}{padded}{fence}"
-
-
-def render_markdown(changes: Changes) -> str:
-    old, new = _code(changes.old_source), _code(changes.new_source)
-    lines = [f"# Changes: {old} -> {new}"]
-    for item in changes.files:
+def render_markdown(diff: Changes) -> str:
+    lines = [f"# Changes: `{markdown_code(diff.old_source)}` -> `{markdown_code(diff.new_source)}`"]
+    for item in diff.files:
         lines.append("")
-        lines += [f"- **{label}:** {_md(text)}" for label, text in _identity_lines(item)]
-        lines += ["", f"_{_md(item.cause())}_"]
+        lines += [f"- **{label}:** {markdown(text)}" for label, text in _identity_lines(item)]
+        lines += ["", f"_{markdown(item.cause())}_"]
         for key, heading in SECTIONS:
-            found: Sequence[Change] = getattr(item, key)
-            lines += ["", f"## {heading} ({len(found)})", ""]
-            if not found:
+            changes: Sequence[Change] = getattr(item, key)
+            lines += ["", f"## {heading} ({len(changes)})", ""]
+            if not changes:
                 lines.append("None.")
                 continue
             lines += [
@@ -225,35 +201,36 @@ def render_markdown(changes: Changes) -> str:
                 "|---|---|---|---|---|",
             ]
             lines += [
-                "| " + " | ".join(_md(cell) for cell in row) + " |" for row in _change_rows(found)
+                "| " + " | ".join(markdown(cell) for cell in row) + " |"
+                for row in _change_rows(changes)
             ]
         lines += ["", f"## Waivers ({len(item.waivers)})", ""]
-        lines += [f"- {_md(_waiver_text(w))}" for w in item.waivers] or ["None changed."]
+        lines += [f"- {markdown(_waiver_text(w))}" for w in item.waivers] or ["None changed."]
         lines += ["", f"## Other status changes ({len(item.status_changes)})", ""]
-        lines += [f"- {_md(_status_text(s))}" for s in item.status_changes] or ["None."]
-        lines += ["", f"**Summary:** {_md(_summary_line(item))}"]
-    lines += [_md(line) if line else line for line in _unpaired_lines(changes, bullet="- ")]
+        lines += [f"- {markdown(_status_text(s))}" for s in item.status_changes] or ["None."]
+        lines += ["", f"**Summary:** {markdown(_summary_line(item))}"]
+    lines += [markdown(line) if line else line for line in _unpaired_lines(diff, bullet="- ")]
     return "\n".join(lines) + "\n"
 
 
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def render_json(changes: Changes) -> str:
-    return json.dumps(document(changes), indent=2, ensure_ascii=False) + "\n"
+def render_json(diff: Changes) -> str:
+    return json.dumps(document(diff), indent=2, ensure_ascii=False) + "\n"
 
 
-def document(changes: Changes) -> dict[str, Any]:
-    """The changes as plain data; every key is always present."""
+def document(diff: Changes) -> dict[str, Any]:
+    """The diff as plain data; every key is always present."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "old": changes.old_source,
-        "new": changes.new_source,
-        "files": [_file(item) for item in changes.files],
-        "only_old": list(changes.only_old),
-        "only_new": list(changes.only_new),
-        "not_compared": [{"path": p, "reason": why} for p, why in changes.not_compared],
-        "new_unwaived_gaps": changes.new_unwaived_gap_count(),
+        "old": diff.old_source,
+        "new": diff.new_source,
+        "files": [_file(item) for item in diff.files],
+        "only_old": list(diff.only_old),
+        "only_new": list(diff.only_new),
+        "not_compared": [{"path": p, "reason": why} for p, why in diff.not_compared],
+        "new_unwaived_gaps": diff.new_unwaived_gap_count(),
     }
 
 
@@ -306,11 +283,3 @@ def _change(change: Change) -> dict[str, Any]:
         "after": change.after,
         "note": change.note,
     }
-
-
-RENDERERS: dict[str, Callable[[Changes], str]] = {
-    "table": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
-}
-"""The formats of ``cvecheck diff``, by name ("table" is the plain-text terminal view)."""
