@@ -589,19 +589,9 @@ def list_rules(
         and (severity is None or c.rule.severity is severity)
     ]
     if output_format is CatalogueFormat.JSON:
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "title": r.title,
-                "section": r.source.section,
-                "recommendation": r.source.recommendation,
-                "focus_area": r.focus.value if r.focus else None,
-                "severity": r.severity.value,
-                "evidence": r.evidence.value,
-            }
-            for r in chosen
-        ]
+        from cvecheck.catalogue import rule_document
+
+        rows = [rule_document(r) for r in chosen]
         typer.echo(json.dumps(rows, indent=2))
         return
     from tabulate import tabulate
@@ -672,7 +662,7 @@ def coverage(
             textwrap.fill(", ".join(r["rules"]) or "-", 24),
             textwrap.fill(r["note"], 40),
         ]
-        for r in document["recommendations"]
+        for r in document["recommendations"] + document["standards"]
     ]
     typer.echo(
         tabulate(
@@ -682,11 +672,17 @@ def coverage(
         )
     )
     summary = document["summary"]
+    standards = f" and {summary['standards']} practice standards" if summary["standards"] else ""
     typer.echo(
-        f"\n{summary['recommendations']} recommendations: {summary['full']} fully encoded, "
-        f"{summary['partial']} partly, {summary['manual']} not mechanically checkable, "
-        f"{summary['missing']} missing; {summary['rules']} rules."
+        f"\n{summary['recommendations']} recommendations{standards}: {summary['full']} fully "
+        f"encoded, {summary['partial']} partly, {summary['manual']} not mechanically "
+        f"checkable, {summary['missing']} missing; {summary['rules']} rules."
     )
+    if document["findings"]:
+        typer.echo("\nKey findings of the review (context, not recommendations):")
+        for finding in document["findings"]:
+            rules = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
+            typer.echo(f"  {finding['number']}. {finding['summary']}{rules}")
 
 
 def main() -> None:
