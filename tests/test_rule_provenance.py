@@ -28,8 +28,16 @@ PRACTICE = load_rules([PRACTICE_DIR])
 WORDING: tuple[tuple[Severity, tuple[str, ...]], ...] = (
     (
         Severity.ADVISORY,
-        ("could", "might", "may", "can", "potentially", "has the potential", "will likely",
-         "are increasingly being used"),
+        (
+            "could",
+            "might",
+            "may",
+            "can",
+            "potentially",
+            "has the potential",
+            "will likely",
+            "are increasingly being used",
+        ),
     ),
     (
         Severity.RECOMMENDED,
@@ -37,8 +45,16 @@ WORDING: tuple[tuple[Severity, tuple[str, ...]], ...] = (
     ),
     (
         Severity.EXPECTED,
-        ("must", "need", "needs", "needed", "necessary", "it is important", "is also important",
-         "will be important"),
+        (
+            "must",
+            "need",
+            "needs",
+            "needed",
+            "necessary",
+            "it is important",
+            "is also important",
+            "will be important",
+        ),
     ),
 )
 

@@ -122,17 +122,6 @@ def rule_document(rule: Rule) -> dict[str, Any]:
     }
 
 
-def provenance(rule: Rule) -> str:
-    """One line saying where the rule comes from: the review's words or a practice framework."""
-    source = rule.practice_source
-    if source is not None:
-        return (
-            f"Practice standard, not from the review: {source.framework} ({source.publisher}, "
-            f"{source.year}), {source.url}"
-        )
-    return f"The review says: \u201c{_para(rule.quote or '')}\u201d"
-
-
 def _yaml(fragment: dict[str, Any]) -> str:
     return yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True, width=88).rstrip()
 
@@ -159,7 +148,7 @@ def explain(compiled: CompiledRule, ruleset: RuleSet) -> str:
         "",
         "## Source",
         "",
-        provenance(rule),
+        rule.provenance(),
         "",
         "## What it checks",
         "",

@@ -92,7 +92,8 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         metavar="DIR",
-        help="A rule pack folder to use instead of the built-in one (repeatable).",
+        help="A rule pack folder to use instead of the built-in one (repeatable); "
+        "builtin:crest and builtin:practice name the shipped packs.",
     ),
 ]
 
@@ -681,8 +682,8 @@ def coverage(
     if document["findings"]:
         typer.echo("\nKey findings of the review (context, not recommendations):")
         for finding in document["findings"]:
-            rules = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
-            typer.echo(f"  {finding['number']}. {finding['summary']}{rules}")
+            cited = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
+            typer.echo(f"  {finding['number']}. {finding['summary']}{cited}")
 
 
 def main() -> None:

@@ -203,6 +203,16 @@ class Rule(_Strict):
     remediation: str = Field(min_length=1, description="How to close the gap.")
     examples: Examples
 
+    def provenance(self) -> str:
+        """One line saying where the rule comes from: the review's words or a framework."""
+        source = self.practice_source
+        if source is not None:
+            return (
+                f"Practice standard, not from the review: {source.framework} "
+                f"({source.publisher}, {source.year}), {source.url}"
+            )
+        return "The review says: \u201c" + " ".join((self.quote or "").split()) + "\u201d"
+
     @field_validator("requirements")
     @classmethod
     def _unique_names(cls, value: list[Requirement]) -> list[Requirement]:

@@ -578,7 +578,9 @@ class ProceduralJustice(Section):
     complaints_route: bool | None = stated("Is there a complaints route?")
     reporter_treatment: (
         list[
-            Literal["listened_to", "decisions_explained", "treated_with_respect", "decided_neutrally"]
+            Literal[
+                "listened_to", "decisions_explained", "treated_with_respect", "decided_neutrally"
+            ]
         ]
         | None
     ) = stated(
