@@ -164,3 +164,30 @@ def test_both_packs_load_together_and_say_whose_each_rule_is() -> None:
     packs = {c.rule.pack for c in both.rules}
     assert packs == {"crest-cve-2021", "practice-standards"}
     assert load_rules([Path("builtin:practice")]).version == PRACTICE.version
+
+
+def test_configuration_switches_the_practice_pack_on_and_reports_name_the_pack(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cvecheck.cli import app
+
+    config = tmp_path / ".cvecheck.yaml"
+    config.write_text("rules: [builtin:practice]\n", encoding="utf-8")
+    example = str(REPO / "programme_examples" / "online-counter-messaging.yaml")
+    runner = CliRunner()
+    default = runner.invoke(app, ["check", example, "-f", "json"])
+    assert {r["pack"] for r in json.loads(default.stdout)["files"][0]["results"]} == {
+        "crest-cve-2021"
+    }
+    both = runner.invoke(app, ["check", example, "--config", str(config), "-f", "json"])
+    results = json.loads(both.stdout)["files"][0]["results"]
+    packs = {r["rule"]: r["pack"] for r in results}
+    assert packs["PEV001"] == "practice-standards" and packs["ONL005"] == "crest-cve-2021"
+    practice = next(r for r in results if r["rule"] == "PEV001")
+    assert practice["source_text"].startswith("Practice standard, not from the review: ")
+    table = runner.invoke(app, ["check", example, "--config", str(config)]).stdout
+    assert "(practice)" in table and "practice-standards@" in table
