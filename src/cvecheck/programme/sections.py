@@ -517,6 +517,21 @@ class Capacity(Section):
     )
 
 
+NeedKind = Literal[
+    "mental_health",
+    "physical_health",
+    "substance_use",
+    "family",
+    "education",
+    "employment",
+    "housing",
+    "finance",
+    "community",
+    "identity_or_faith",
+    "other",
+]
+
+
 class MultiAgency(Section):
     lead_agency: str | None = stated("Agency accountable for the programme.")
     coordinator: Coordinator | None = stated("Who coordinates partners day to day.")
@@ -528,6 +543,10 @@ class MultiAgency(Section):
         "Do partners use one shared risk assessment for each case?"
     )
     onward_referral_routes: list[str] | None = stated("Services people can be referred on to.")
+    needs_without_partner: list[NeedKind] | None = stated(
+        "Kinds of need found in cases that no partner or referral route covers; `[]` if every "
+        "kind of need found is covered."
+    )
     practitioner_feedback_loop: bool | None = stated(
         "Is there a regular way to learn from front-line providers working under constraints?"
     )
