@@ -56,10 +56,15 @@ class RecordedRule(RuleFacts, Protocol):
     def focus(self) -> FocusArea | None: ...
 
     @property
+    def pack(self) -> str: ...
+
+    @property
     def evidence(self) -> Evidence: ...
 
     @property
     def remediation(self) -> str: ...
+
+    def provenance(self) -> str: ...
 
 
 def render(outcomes: Sequence[FileOutcome[RecordedRule]]) -> str:
@@ -135,8 +140,10 @@ def _result(report: Report[RecordedRule], result: RuleResult) -> dict[str, Any]:
         "section": rule.source.section,
         "recommendation": rule.source.recommendation,
         "focus_area": rule.focus.value if rule.focus else None,
+        "pack": rule.pack,
         "severity": rule.severity.value,
         "evidence": rule.evidence.value,
+        "source_text": rule.provenance(),
         "status": result.status.value,
         "reason": result.reason,
         "location": _location(result.location),
@@ -199,9 +206,15 @@ class SavedRule:
     title: str
     source: Source
     focus: FocusArea | None
+    pack: str
     severity: Severity
     evidence: Evidence
+    source_text: str
     remediation: str
+
+    def provenance(self) -> str:
+        """The source text as the JSON recorded it."""
+        return self.source_text
 
 
 def read(text: str, source: str) -> list[FileOutcome[SavedRule]]:
@@ -282,8 +295,10 @@ class _SavedResult(_Saved):
     section: str
     recommendation: int = Field(ge=1)
     focus_area: FocusArea | None
+    pack: str
     severity: Severity
     evidence: Evidence
+    source_text: str
     status: Status
     reason: str
     location: _SavedLocation | None
@@ -370,8 +385,10 @@ def _read_rule(result: _SavedResult) -> SavedRule:
         title=result.title,
         source=Source(section=result.section, recommendation=result.recommendation),
         focus=result.focus_area,
+        pack=result.pack,
         severity=result.severity,
         evidence=result.evidence,
+        source_text=result.source_text,
         remediation=result.remediation,
     )
 
