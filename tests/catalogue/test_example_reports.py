@@ -1,0 +1,56 @@
+"""Each shipped example has its expected report stored beside it; the tests check it is current.
+
+Regenerate after a deliberate change with `make reports` (it sets CVECHECK_UPDATE_REPORTS=1),
+then read the diff as a commissioner would before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cvecheck.pipeline import check_file, check_text
+from cvecheck.reporters import table
+from cvecheck.results import FileOutcome
+from cvecheck.rules import RuleSet
+
+from ..paths import REPO
+
+EXAMPLES = sorted((REPO / "programme_examples").glob("*.yaml"))
+REPORTS = REPO / "programme_examples" / "reports"
+# Fixed so that waiver expiry cannot change a stored report on its own.
+TODAY = date(2026, 12, 1)
+
+
+def expected_report(path: Path, ruleset: RuleSet) -> str:
+    name = f"programme_examples/{path.name}"
+    report = check_file(path, ruleset, today=TODAY, display=name)
+    return table.render([FileOutcome(name, report)])
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_stored_report_is_current(path: Path, ruleset: RuleSet) -> None:
+    stored = REPORTS / f"{path.stem}.txt"
+    actual = expected_report(path, ruleset)
+    if os.environ.get("CVECHECK_UPDATE_REPORTS") == "1":
+        stored.write_text(actual, encoding="utf-8")
+    assert stored.read_text(encoding="utf-8") == actual, f"{stored} is stale: run 'make reports'"
+
+
+def test_every_stored_report_has_its_example() -> None:
+    assert {p.stem for p in REPORTS.glob("*.txt")} == {p.stem for p in EXAMPLES}
+
+
+def test_stored_report_changes_when_the_programme_does(ruleset: RuleSet) -> None:
+    path = REPO / "programme_examples" / "community-mentoring.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    emotional_skills: true", "    emotional_skills: false"
+    )
+    name = f"programme_examples/{path.name}"
+    changed = table.render([FileOutcome(name, check_text(text, name, ruleset, today=TODAY))])
+    stored = (REPORTS / "community-mentoring.txt").read_text(encoding="utf-8")
+    assert changed != stored
+    assert "FRM002" in changed.split("Gaps (")[1].split("Questions")[0]

@@ -1,0 +1,58 @@
+"""Every path a rule reads names a real field, so a typo cannot pass as "not stated" forever."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cvecheck.programme import programme_paths
+from cvecheck.results import InputError
+from cvecheck.rules import CompiledRule, load_rules
+
+from ..paths import DEMO_PACK, SHIPPED_RULES
+
+RULESET = load_rules([SHIPPED_RULES])
+# The fields a question names sit in its closing brackets; a field may carry a short note
+# ("programme.settings includes online").
+_ASKED_FIELDS = re.compile(r"\(([^()]+)\)\?$")
+
+
+def is_programme_path(path: str) -> bool:
+    return path in programme_paths()
+
+
+def test_path_check_tells_real_fields_from_typos() -> None:
+    assert is_programme_path("multi_agency.case_panel.cadence_weeks")
+    assert is_programme_path("multi_agency.partner_sector_count")
+    assert is_programme_path("online.messengers[*].credibility_rationale")
+    assert not is_programme_path("multi_agency.case_panel.cadence")
+    assert not is_programme_path("multi_agency.lead_agency.name")
+    assert not is_programme_path("online.messengers.credibility_rationale")
+
+
+def test_a_rule_reading_an_unknown_field_is_refused_on_load(tmp_path: Path) -> None:
+    fixture = DEMO_PACK
+    (tmp_path / "pack.yaml").write_text((fixture / "pack.yaml").read_text())
+    rule = (fixture / "DEM002-gender-analysis.yaml").read_text()
+    (tmp_path / "DEM002-gender-analysis.yaml").write_text(
+        rule.replace("gender.gender_analysis:", "gender.gender_analyis:")
+    )
+    with pytest.raises(InputError) as caught:
+        load_rules([tmp_path])
+    [issue] = caught.value.issues
+    assert issue.code == "rule-unknown-path"
+    assert issue.message == "'gender.gender_analyis' is not a programme field"
+    assert (issue.location.line, issue.location.column) == (11, 15)
+
+
+@pytest.mark.parametrize("compiled", RULESET.rules, ids=lambda c: c.id)
+def test_questions_name_real_fields(compiled: CompiledRule) -> None:
+    rule = compiled.rule
+    for ask in [c.ask for c in rule.applies_when] + [r.ask for r in rule.requirements]:
+        named = _ASKED_FIELDS.search(ask)
+        assert named, f"{compiled.id}: {ask!r} does not end with the field in brackets"
+        for item in named.group(1).split(", "):
+            path = item.split(" ")[0]
+            assert is_programme_path(path), f"{compiled.id}: {ask!r} names {path!r}"
