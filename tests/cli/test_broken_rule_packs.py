@@ -21,31 +21,21 @@ from cvecheck.loader import SourceMap
 from cvecheck.results import Status
 from cvecheck.rules import Rule, compile_rule, load_rules
 
-from ..paths import EXAMPLES_DIR, SHIPPED_RULES
+from ..paths import FIXTURES, REPORTING_PACK
 
-GOOD = EXAMPLES_DIR / "community-mentoring.yaml"
-
-
-def _template_rule() -> Path:
-    """A shipped rule file with the parts the cases below edit in a copy of it."""
-    return next(
-        p
-        for p in sorted(SHIPPED_RULES.rglob("*.yaml"))
-        if p.name != "pack.yaml"
-        and all(part in p.read_text(encoding="utf-8") for part in TEMPLATE_PARTS)
-    )
+GOOD = FIXTURES / "proposals" / "second.yaml"
 
 
-TEMPLATE_PARTS = ("{const: true}", "\ntitle:", "examples:\n  pass:\n")
+TEMPLATE_RULE = REPORTING_PACK / "DLV001-formers-trained-first.yaml"
 
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
+    """A valid one-rule pack; the cases below break a copy of it."""
     folder = tmp_path / "pack"
     folder.mkdir()
-    shutil.copy(SHIPPED_RULES / "pack.yaml", folder / "pack.yaml")
-    source = _template_rule()
-    shutil.copy(source, folder / source.name)
+    shutil.copy(REPORTING_PACK / "pack.yaml", folder / "pack.yaml")
+    shutil.copy(TEMPLATE_RULE, folder / TEMPLATE_RULE.name)
     return folder
 
 
@@ -204,7 +194,7 @@ def test_remote_reference_is_refused_and_never_fetched(
 def test_the_evaluator_cannot_fetch_even_past_the_load_checks(server: str) -> None:
     # Build a rule whose predicate the load-time checks would refuse, bypassing them, and
     # evaluate it: the validator works offline, so the result is an error, not a request.
-    good = load_rules([SHIPPED_RULES]).rules[0]
+    good = load_rules([REPORTING_PACK]).rules[0]
     requirement = good.rule.requirements[0]
     path = next(iter(requirement.require))
     hostile = requirement.model_copy(update={"require": {path: {"$ref": f"{server}/x.json"}}})

@@ -14,7 +14,7 @@ import cvecheck
 from cvecheck.results import Severity, Status
 from cvecheck.rules import RuleSet
 
-from ..paths import EXAMPLES_DIR, REPO
+from ..paths import EXAMPLES_DIR, REPO, REPORTING_PACK
 
 EXAMPLE = EXAMPLES_DIR / "community-mentoring.yaml"
 API_DOC = REPO / "docs" / "api.md"
@@ -56,13 +56,27 @@ def test_check_file_text_and_data_agree(ruleset: RuleSet) -> None:
     assert from_data.programme_hash == ""
 
 
-def test_today_decides_whether_a_waiver_holds(ruleset: RuleSet) -> None:
-    before = cvecheck.check_file(EXAMPLE, ruleset, today=date(2027, 4, 30))
-    after = cvecheck.check_file(EXAMPLE, ruleset, today=date(2027, 5, 1))
+WAIVED_GAP = """\
+programme: {name: Waived, settings: [community]}
+formers: {used: false}
+multi_agency: {lead_agency: Council}
+community_and_reporting:
+  receives_concerns: true
+  post_reporting_support: {named_contact: false}
+waivers:
+  - {rule: REP001, reason: Contract renewal, approved_by: Board, expires: 2027-04-30}
+"""
+
+
+def test_today_decides_whether_a_waiver_holds() -> None:
+    rules = cvecheck.load_rules([REPORTING_PACK])
+    before = cvecheck.check_text(WAIVED_GAP, "p.yaml", rules, today=date(2027, 4, 30))
+    after = cvecheck.check_text(WAIVED_GAP, "p.yaml", rules, today=date(2027, 5, 1))
     assert before.counts()[Status.WAIVED] == 1 and not before.notices
+    assert before.exit_code(Severity.ADVISORY) == 0
     assert after.counts()[Status.WAIVED] == 0
     assert [n.code for n in after.notices] == ["waiver-expired"]
-    assert after.exit_code(Severity.RECOMMENDED) == 1
+    assert after.exit_code(Severity.ADVISORY) == 1  # REP001, an advisory gap, is open again
 
 
 def test_invalid_input_raises_input_error_with_locations(ruleset: RuleSet) -> None:

@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 
 from cvecheck.batch import check_paths
 from cvecheck.reporters.json_ import document, render
-from cvecheck.rules import RuleSet
+from cvecheck.rules import RuleSet, load_rules
 
-from ..paths import REPO
+from ..paths import REPO, REPORTING_PACK
 
 SCHEMA = json.loads((REPO / "docs" / "report.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -40,15 +40,15 @@ def test_file_hash_and_versions_are_recorded(ruleset: RuleSet) -> None:
     assert data["tool"]["name"] == "cvecheck"
 
 
-def test_gap_carries_the_failing_value(ruleset: RuleSet, tmp_path: Path) -> None:
+def test_gap_carries_the_failing_value(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("multi_agency:\n  partners:\n    - {agency: A, sector: police}\n")
-    [outcome] = check_paths([path], ruleset, today=date(2026, 12, 1))
+    path.write_text("formers:\n  used: true\n  training:\n    before_delivery: false\n")
+    [outcome] = check_paths([path], load_rules([REPORTING_PACK]), today=date(2026, 12, 1))
     results = {r["rule"]: r for r in document([outcome])["files"][0]["results"]}
-    sectors = results["KEY001"]
-    assert sectors["status"] == "gap"
-    assert sectors["gaps"][0]["value"] == 1
-    assert all(q["value"] is None for q in sectors["questions"])
+    training = results["DLV001"]
+    assert training["status"] == "gap"
+    assert training["gaps"][0]["value"] is False
+    assert training["questions"] and all(q["value"] is None for q in training["questions"])
 
 
 def test_same_keys_whatever_the_outcome(ruleset: RuleSet, tmp_path: Path) -> None:

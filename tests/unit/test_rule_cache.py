@@ -11,13 +11,13 @@ from cvecheck import rules as rules_module
 from cvecheck.results import InputError
 from cvecheck.rule_cache import cached_rules as load_rules
 
-from ..paths import SHIPPED_RULES
+from ..paths import REPORTING_PACK
 
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
     folder = tmp_path / "pack"
-    shutil.copytree(SHIPPED_RULES, folder)
+    shutil.copytree(REPORTING_PACK, folder)
     return folder
 
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from cvecheck.programme import programme_paths
 from cvecheck.results import InputError
-from cvecheck.rules import CompiledRule, load_rules
+from cvecheck.rules import load_rules
 
-from ..paths import DEMO_PACK, SHIPPED_RULES
-
-RULESET = load_rules([SHIPPED_RULES])
-# The fields a question names sit in its closing brackets; a field may carry a short note
-# ("programme.settings includes online").
-_ASKED_FIELDS = re.compile(r"\(([^()]+)\)\?$")
+from ..paths import DEMO_PACK
 
 
 def is_programme_path(path: str) -> bool:
@@ -45,14 +39,3 @@ def test_a_rule_reading_an_unknown_field_is_refused_on_load(tmp_path: Path) -> N
     assert issue.code == "rule-unknown-path"
     assert issue.message == "'gender.gender_analyis' is not a programme field"
     assert (issue.location.line, issue.location.column) == (11, 15)
-
-
-@pytest.mark.parametrize("compiled", RULESET.rules, ids=lambda c: c.id)
-def test_questions_name_real_fields(compiled: CompiledRule) -> None:
-    rule = compiled.rule
-    for ask in [c.ask for c in rule.applies_when] + [r.ask for r in rule.requirements]:
-        named = _ASKED_FIELDS.search(ask)
-        assert named, f"{compiled.id}: {ask!r} does not end with the field in brackets"
-        for item in named.group(1).split(", "):
-            path = item.split(" ")[0]
-            assert is_programme_path(path), f"{compiled.id}: {ask!r} names {path!r}"
