@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
@@ -129,6 +130,7 @@ def test_template_has_every_nested_field_of_the_model(tmp_path: Path) -> None:
     assert not missing, missing
 
 
+@pytest.mark.slow
 def test_template_passes_check_jsonschema(tmp_path: Path) -> None:
     runner.invoke(app, ["init", str(tmp_path / "programme.yaml")])
     run = subprocess.run(

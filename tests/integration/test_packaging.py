@@ -7,7 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ..paths import REPO
+
+pytestmark = pytest.mark.slow  # builds a wheel
 
 
 def test_wheel_ships_every_rule_file(tmp_path: Path) -> None:

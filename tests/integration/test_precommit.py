@@ -20,6 +20,8 @@ from ..cli.test_cli_check import ADVISORY_GAP
 from ..reporting import PACK_DIR, TRICKY_YAML
 from ..tools import REPO, require
 
+pytestmark = pytest.mark.slow  # runs pre-commit, which builds an environment
+
 PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which(
     "pre-commit"
 )

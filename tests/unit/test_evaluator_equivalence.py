@@ -25,6 +25,8 @@ from ..paths import REPO, SHIPPED_RULES
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate
 
+pytestmark = pytest.mark.slow  # property-based: a generated corpus
+
 RULESET = load_rules([SHIPPED_RULES])
 
 

@@ -14,6 +14,7 @@ import string
 from datetime import date
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,6 +26,8 @@ from cvecheck.results import FileOutcome, InputError, Issue
 from cvecheck.rules import load_rules
 
 from ..paths import EXAMPLES_DIR, SHIPPED_RULES
+
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated inputs
 
 RULESET = load_rules([SHIPPED_RULES])
 TODAY = date(2026, 1, 1)

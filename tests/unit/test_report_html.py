@@ -99,6 +99,7 @@ def test_a_bar_per_focus_area_sized_by_its_counts() -> None:
     assert widths == expected
 
 
+@pytest.mark.slow
 def test_a_reader_in_chromium_sees_the_report_and_nothing_runs(tmp_path: Path) -> None:
     binary = chromium()
     found = outcomes()

@@ -154,6 +154,7 @@ def test_file_paths_become_uri_references(path: str, uri: str) -> None:
     assert sarif.file_uri(path) == uri
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("github", [False, True], ids=["sarif", "sarif-github"])
 def test_the_sarif_multitool_finds_no_error(tmp_path: Path, github: bool) -> None:
     multitool = sarif_multitool()

@@ -51,7 +51,7 @@ def models(root: type[BaseModel]) -> list[type[BaseModel]]:
 def test_exported_schema_is_current() -> None:
     exported = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert exported == programme_json_schema(), (
-        "docs/programme.schema.json is stale: run `python scripts/refresh_docs.py`"
+        "docs/programme.schema.json is stale: run `make generated`"
     )
 
 
@@ -83,6 +83,7 @@ def test_every_rule_example_is_valid_against_the_schema(ruleset: RuleSet) -> Non
         assert not errors, (fragment, errors)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", sorted(EXAMPLES_DIR.glob("*.yaml")), ids=lambda p: p.name)
 def test_check_jsonschema_accepts_every_shipped_example(example: Path) -> None:
     run = subprocess.run(
@@ -94,6 +95,7 @@ def test_check_jsonschema_accepts_every_shipped_example(example: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow
 def test_check_jsonschema_rejects_a_broken_programme() -> None:
     run = subprocess.run(
         [check_jsonschema(), "--schemafile", str(SCHEMA_FILE), str(FIXTURES / "broken.yaml")],

@@ -1,21 +1,22 @@
-"""Rewrite the generated parts of the guides: real cvecheck output and the exported schema.
+"""Write every generated file: `make generated` runs this. Never edit these files by hand.
 
-The guides show what cvecheck prints for the shipped examples. Rules and examples change, so
-that output is never typed by hand: each block sits between two markers and this script runs
-the command and puts its output in between.
+The generated files are the rules reference (docs/rules.md), the exported programme schema
+(docs/programme.schema.json), the fresh template (docs/examples/new-programme.yaml), the
+expected report of each shipped example (programme_examples/reports/*.txt) and the real
+cvecheck output in the guides. Each output block in a guide sits between two markers and this
+script runs the command and puts its output in between:
 
     <!-- output: cvecheck check programme_examples/community-mentoring.yaml -->
     (generated: the command, its output and its exit code)
     <!-- /output -->
 
 Options after the command, separated by " ;; ": ``lines=N`` keeps the first N lines of output,
-``last=N`` the last N. The script also writes docs/programme.schema.json and the fresh template
-docs/examples/new-programme.yaml. Run it from anywhere:
+``last=N`` the last N. Run it from anywhere:
 
-    python scripts/refresh_docs.py          # rewrite what is stale
-    python scripts/refresh_docs.py --check  # exit 1 and name the stale files, change nothing
+    python scripts/generate.py          # rewrite what is stale
+    python scripts/generate.py --check  # exit 1 and name the stale files, change nothing
 
-tests/test_docs.py fails when a guide is stale.
+tests/catalogue/test_generated.py fails when any generated file is stale.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ BLOCK = re.compile(
 )
 
 
+RULES_REFERENCE = "docs/rules.md"
+EXAMPLES = "programme_examples"
+REPORTS = "programme_examples/reports"
+
 DATED_COMMANDS = ("check", "compare", "diff")
+# Waivers expire: every generated output is dated this day, so none goes stale on its own.
 AS_OF = "2026-12-01"
 
 
@@ -65,7 +71,6 @@ def run(spec: str) -> str:
         else:
             raise ValueError(f"unknown option {option!r} in marker: cvecheck {spec}")
     if args and args[0] in DATED_COMMANDS:
-        # Waivers expire: pin the date so the guides do not go stale on their own.
         args = [args[0], "--today", AS_OF, *args[1:]]
     result = CliRunner().invoke(app, args, prog_name="cvecheck")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -86,16 +91,39 @@ def refresh(text: str) -> str:
     return BLOCK.sub(lambda m: m["open"] + run(m["spec"]) + m["close"], text)
 
 
+def example_reports() -> dict[Path, str]:
+    """The expected report of each shipped example, as `cvecheck check` prints it."""
+    from datetime import date
+
+    from cvecheck.pipeline import check_file
+    from cvecheck.reporters import table
+    from cvecheck.results import FileOutcome
+    from cvecheck.rules import load_rules
+
+    rules = load_rules()
+    today = date.fromisoformat(AS_OF)
+    wanted = {}
+    for path in sorted((REPO / EXAMPLES).glob("*.yaml")):
+        name = f"{EXAMPLES}/{path.name}"
+        report = check_file(path, rules, today=today, display=name)
+        wanted[REPO / REPORTS / f"{path.stem}.txt"] = table.render([FileOutcome(name, report)])
+    return wanted
+
+
 def expected_files() -> dict[Path, str]:
     """Every generated file's path and what it should contain, run from the repository root."""
     from cvecheck import __version__
+    from cvecheck.catalogue import rules_markdown
+    from cvecheck.rules import load_rules
     from cvecheck.template import programme_template, schema_text
 
     wanted = {
+        REPO / RULES_REFERENCE: rules_markdown(load_rules()),
         REPO / SCHEMA_FILE: schema_text(),
         REPO / TEMPLATE_FILE: programme_template(
             "../programme.schema.json", tool_version=__version__
         ),
+        **example_reports(),
     }
     with contextlib.chdir(REPO):  # the commands in the guides use paths from the repository root
         for name in GUIDES:
