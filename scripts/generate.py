@@ -96,7 +96,7 @@ def example_reports() -> dict[Path, str]:
     from datetime import date
 
     from cvecheck.pipeline import check_file
-    from cvecheck.reporters import table
+    from cvecheck.reporters import render_reports
     from cvecheck.results import FileOutcome
     from cvecheck.rules import load_rules
 
@@ -106,7 +106,9 @@ def example_reports() -> dict[Path, str]:
     for path in sorted((REPO / EXAMPLES).glob("*.yaml")):
         name = f"{EXAMPLES}/{path.name}"
         report = check_file(path, rules, today=today, display=name)
-        wanted[REPO / REPORTS / f"{path.stem}.txt"] = table.render([FileOutcome(name, report)])
+        wanted[REPO / REPORTS / f"{path.stem}.txt"] = render_reports(
+            "table", [FileOutcome(name, report)]
+        )
     return wanted
 
 

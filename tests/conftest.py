@@ -8,13 +8,14 @@ from hypothesis import HealthCheck, settings
 
 from cvecheck.rules import RuleSet, load_rules
 
-from .paths import EXAMPLES_DIR, REPO, SHIPPED_RULES
+from .paths import EXAMPLES_DIR, PRACTICE_RULES, REPO, SHIPPED_RULES
 
-RULES_DIR = SHIPPED_RULES  # the name older tests import
-__all__ = ["EXAMPLES_DIR", "REPO", "RULES_DIR", "SHIPPED_RULES"]
+RULES_DIR = SHIPPED_RULES  # the names older tests import
+PRACTICE_DIR = PRACTICE_RULES
+__all__ = ["EXAMPLES_DIR", "PRACTICE_DIR", "REPO", "RULES_DIR", "SHIPPED_RULES"]
 
 # Property-based tests: the default profile fits in CI's time; "long" is for a deeper hunt
-# (pytest tests/test_fuzz.py --hypothesis-profile=long).
+# (pytest tests/unit/test_fuzz.py --hypothesis-profile=long).
 settings.register_profile(
     "default", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

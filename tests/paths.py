@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cvecheck.rules import default_rules_dir
+from cvecheck.rules import builtin_rules_root, default_rules_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_RULES = default_rules_dir()
+"""The CREST pack, built in and on by default."""
+PRACTICE_RULES = builtin_rules_root() / "practice"
+"""The practice-standards pack, shipped but off by default."""
 EXAMPLES_DIR = REPO / "programme_examples"
 FIXTURES = REPO / "tests" / "fixtures"
 # Two rules in one section: the smallest pack for rule-pack, catalogue and CLI plumbing tests.

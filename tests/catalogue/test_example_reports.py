@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from cvecheck.pipeline import check_file, check_text
-from cvecheck.reporters import table
+from cvecheck.reporters import render_reports
 from cvecheck.results import FileOutcome
 from cvecheck.rules import RuleSet
 
@@ -25,7 +25,7 @@ TODAY = date(2026, 12, 1)
 def expected_report(path: Path, ruleset: RuleSet) -> str:
     name = f"programme_examples/{path.name}"
     report = check_file(path, ruleset, today=TODAY, display=name)
-    return table.render([FileOutcome(name, report)])
+    return render_reports("table", [FileOutcome(name, report)])
 
 
 def test_every_stored_report_has_its_example() -> None:
@@ -38,7 +38,9 @@ def test_stored_report_changes_when_the_programme_does(ruleset: RuleSet) -> None
         "    emotional_skills: true", "    emotional_skills: false"
     )
     name = f"programme_examples/{path.name}"
-    changed = table.render([FileOutcome(name, check_text(text, name, ruleset, today=TODAY))])
+    changed = render_reports(
+        "table", [FileOutcome(name, check_text(text, name, ruleset, today=TODAY))]
+    )
     stored = (REPORTS / "community-mentoring.txt").read_text(encoding="utf-8")
     assert changed != stored
     assert expected_report(path, ruleset) == stored

@@ -12,9 +12,9 @@ from cvecheck.programme import Programme, evaluation_view
 from cvecheck.results import Status
 from cvecheck.rules import CompiledRule, load_rules
 
-from ..paths import SHIPPED_RULES
+from ..paths import PRACTICE_RULES, SHIPPED_RULES
 
-RULESET = load_rules([SHIPPED_RULES])
+RULESET = load_rules([SHIPPED_RULES, PRACTICE_RULES])
 CASES = [
     pytest.param(compiled, example, Status(outcome), id=f"{compiled.id}-{outcome}-{index}")
     for compiled in RULESET.rules

@@ -48,6 +48,7 @@ def test_explain_has_every_section_in_order() -> None:
     assert result.exit_code == 0
     headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
     assert headings == [
+        "## Source",
         "## What it checks",
         "## Why it matters",
         "## When it does not apply",
