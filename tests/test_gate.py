@@ -7,6 +7,10 @@ pack in tests/fixtures/pack (DEM001 is expected, DEM002 advisory).
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -186,3 +190,221 @@ def test_a_rule_file_with_an_invisible_line_break_is_refused(tmp_path: Path) -> 
     result = RUNNER.invoke(app, ["rules", "--rules", str(pack)])
     assert result.exit_code == 2
     assert f"{rule}:" in result.output and "U+2028" in result.output
+
+
+# --- one configuration, chosen predictably ---------------------------------------------------
+
+
+def test_a_configuration_beside_a_programme_does_not_weaken_the_root_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / ".cvecheck.yaml", "fail-on: advisory\n")
+    write(tmp_path / "progs" / ".cvecheck.yaml", "{}\n")
+    write(tmp_path / "progs" / "pyproject.toml", '[tool.cvecheck]\nfail-on = "never"\n')
+    inner = write(tmp_path / "progs" / "p.yaml", GAPS)
+    outer = write(tmp_path / "p2.yaml", GAPS)
+    monkeypatch.chdir(tmp_path)
+    first = run("progs/p.yaml", "p2.yaml")
+    second = run("p2.yaml", "progs/p.yaml")
+    assert first.exit_code == second.exit_code == 1
+    assert "progs/.cvecheck.yaml is not used for progs/p.yaml" in first.stderr
+    shown = run(inner, outer, "--show-config").stdout
+    assert f"# Configuration file: {tmp_path / '.cvecheck.yaml'}" in shown
+    assert "# Not used: " in shown and "(nearer to " in shown
+
+
+def test_config_turns_discovery_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / ".cvecheck.yaml", "fail-on: never\n")
+    chosen = write(tmp_path / "ci" / "strict.yaml", "fail-on: advisory\n")
+    path = write(tmp_path / "p.yaml", GAPS)
+    monkeypatch.chdir(tmp_path)
+    assert run(path).exit_code == 0
+    assert run(path, "--config", chosen).exit_code == 1
+
+
+def test_a_run_with_no_rule_selected_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yaml", GAPS)
+    config = write(tmp_path / "gate.yaml", "ignore: [demo]\n")
+    result = run(path, "--config", config)
+    assert result.exit_code == 2
+    assert f"{config}:1:1: ignore: no rule is left to check" in result.output
+    assert run(path, "--ignore", "DEM").exit_code == 2
+
+
+def test_folder_expansion_passes_over_configuration_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / ".cvecheck.yaml", "fail-on: never\n")
+    write(tmp_path / ".github" / "workflows" / "ci.yml", "on: push\n")
+    write(tmp_path / "p.yaml", GAPS)
+    monkeypatch.chdir(tmp_path)
+    result = run(".", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["p.yaml"]
+
+
+def test_a_file_named_with_glob_characters_is_checked_as_a_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "br[1].yaml", GAPS)
+    result = run(path, "-f", "json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["files"][0]["path"] == str(path)
+
+
+# --- no text can drive a CI runner -----------------------------------------------------------
+
+MASK = "x" * 45 + " ::add-mask::gap"
+
+
+def _runner_command_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.lstrip().startswith("::")]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_wrapped_reason_cannot_start_a_runner_command(tmp_path: Path, fmt: str) -> None:
+    path = write(
+        tmp_path / "p##[error]x.yaml",
+        "programme: {name: '##[error]owned ::warning::x'}\n"
+        "formers: {used: true, training: {provided: false}}\n"
+        f"waivers:\n  - {{rule: DEM001, reason: '{MASK}', approved_by: a, expires: 2099-01-01}}\n",
+    )
+    result = run(path, "-f", fmt)
+    output = result.stdout + result.stderr
+    assert "add-mask" in output
+    assert _runner_command_lines(output) == []
+    assert "##[" not in output
+
+
+def test_errors_on_stderr_cannot_start_a_runner_command(tmp_path: Path) -> None:
+    path = write(tmp_path / "::error::x.yaml", "programme: [\n")
+    result = run(path)
+    assert result.exit_code == 2
+    assert "::error::" not in result.stderr and "error" in result.stderr
+
+
+def test_compare_output_cannot_start_a_runner_command(tmp_path: Path) -> None:
+    path = write(tmp_path / "::add-mask::secret ##[group].yaml", "programme: {name: x}\n")
+    result = RUNNER.invoke(app, ["compare", str(path), "--rules", str(PACK)])
+    assert "add-mask" in result.stdout
+    assert _runner_command_lines(result.stdout) == [] and "##[" not in result.stdout
+
+
+# --- rule packs say who they are -------------------------------------------------------------
+
+
+def test_a_copied_pack_is_marked_custom_with_its_digest(tmp_path: Path) -> None:
+    from cvecheck.rules import PACK_FILE, default_rules_dir
+
+    pack = tmp_path / "impostor"
+    pack.mkdir()
+    (pack / PACK_FILE).write_bytes((default_rules_dir() / PACK_FILE).read_bytes())
+    shipped_name = json.loads(
+        RUNNER.invoke(app, ["check", str(write(tmp_path / "p.yaml", GAPS)), "-f", "json"]).stdout
+    )["ruleset"]["packs"][0]["name"]
+    result = RUNNER.invoke(
+        app, ["check", str(tmp_path / "p.yaml"), "--rules", str(PACK), "-f", "json"]
+    )
+    [identity] = json.loads(result.stdout)["ruleset"]["packs"]
+    assert identity["shipped"] is False and len(identity["sha256"]) == 64
+    version = json.loads(result.stdout)["ruleset"]["version"]
+    assert version.startswith("custom:test-pack@") and identity["sha256"][:12] in version
+    assert shipped_name  # the shipped pack is named plainly; see test_rule_cache for its digest
+
+
+def test_rule_ids_are_ascii(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for source in PACK.iterdir():
+        (pack / source.name).write_bytes(source.read_bytes())
+    rule = pack / "DEM002-gender-analysis.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("id: DEM002", "id: DEM00\u0662"), "utf-8")
+    rule.rename(pack / "DEM00\u0662-gender-analysis.yaml")
+    result = RUNNER.invoke(app, ["rules", "--rules", str(pack)])
+    assert result.exit_code == 2
+    assert "id:" in result.output
+
+
+def test_a_tampered_rule_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path / "p.yaml", GAPS)
+    assert run(path, "--fail-on", "advisory").exit_code == 1  # fills the cache
+    [cached] = (tmp_path / "cache" / "cvecheck").glob("rules-*.json")
+    text = cached.read_text("utf-8")
+    assert "Formers are not trained." in text
+    # Make DEM001 pass whatever the file says, and DEM002 not apply to anything.
+    cached.write_text(text.replace('\\"const\\": true', '\\"const\\": false'), "utf-8")
+    assert cached.read_text("utf-8") != text
+    result = run(path, "--fail-on", "advisory", "-f", "json")
+    assert result.exit_code == 1
+    assert {r["status"] for r in json_results(result).values()} == {"gap"}
+
+
+# --- files and processes ---------------------------------------------------------------------
+
+
+def test_init_into_a_path_whose_schema_file_is_a_folder_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "programme.schema.json").mkdir()
+    result = RUNNER.invoke(app, ["init", str(tmp_path / "p.yaml")])
+    assert result.exit_code == 2
+    assert "programme.schema.json: is a folder" in result.output
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_encoding_error_columns_count_characters(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("programme: {name: 'Café ".encode() + b"\xff'}\n")
+    result = run(path)
+    assert result.exit_code == 2
+    assert f"{path}:1:25:" in result.output  # 24 characters before it, 25 bytes
+
+
+CVECHECK = Path(sys.executable).parent / "cvecheck"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_workers_and_exits_quietly(
+    tmp_path: Path, signum: signal.Signals, code: int
+) -> None:
+    if not Path("/proc/self/task").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(3000):  # above PARALLEL_THRESHOLD, and slow enough to interrupt
+        (folder / f"p{index:04}.yaml").write_text(GAPS, encoding="utf-8")
+    process = subprocess.Popen(
+        [str(CVECHECK), "check", str(folder), "-j", "2", "--rules", str(PACK), "-o", "out.txt"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) >= 2, "the workers did not start"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert alive == [], f"workers still running: {alive}"
+    assert not (tmp_path / "out.txt").exists()  # nothing written for a run that did not finish
+
+
+def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
+    for index in range(150):  # enough output to fill the pipe after head has gone
+        (tmp_path / f"p{index:03}.yaml").write_text(GAPS, encoding="utf-8")
+    command = f"'{CVECHECK}' check '{tmp_path}' -j 1 --rules '{PACK}'"
+    shell = f'{command} | head -1; echo "status=${{PIPESTATUS[0]}}"'
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "status=141"
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cvecheck.pipeline import check_file
 from cvecheck.results import FileOutcome, InputError, Issue, Location
@@ -19,6 +20,9 @@ from cvecheck.rule_cache import cached_rules, default_cache_dir
 from cvecheck.rules import RuleSet
 from cvecheck.selection import keep_only
 from cvecheck.waivers import WaiverPolicy
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["PARALLEL_THRESHOLD", "FileOutcome", "check_one", "check_paths", "expand_inputs"]
 
@@ -100,14 +104,45 @@ def check_paths(
     chunk = max(1, min(64, len(paths) // (workers * 8)))
     rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
     kept = tuple(compiled.id for compiled in ruleset.rules)
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, today, kept, policy)
-    ) as pool:
-        for outcome in pool.map(_check_in_worker, paths, chunksize=chunk):
+    import signal
+
+    # No signal handler may run while workers are forked: a child would inherit it half run.
+    # Signals wait until the pool is up (each worker unblocks them once its handlers are set).
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_init_worker,
+            initargs=(rule_dirs, today, kept, policy),
+        )
+        checked = pool.map(_check_in_worker, paths, chunksize=chunk)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    try:
+        for outcome in checked:
             if outcome.report is not None:
                 outcome = replace(outcome, report=replace(outcome.report, rules=rules))
             yield outcome
+    except BaseException:
+        # A signal, an error or a reader that stopped early: the workers must not go on alone.
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
 
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now. shutdown() alone would let them finish every queued file;
+    the executor offers no public way to end them before Python 3.14."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
+
+
+_STOP_SIGNALS = frozenset({2, 15})
+"""SIGINT and SIGTERM (numbered the same on every POSIX system)."""
 
 _WORKER_STATE: dict[str, object] = {}
 
@@ -118,6 +153,13 @@ def _init_worker(
     kept: Sequence[str],
     policy: WaiverPolicy | None,
 ) -> None:
+    import signal
+
+    # The parent decides when to stop: Ctrl-C reaches the whole process group, and a worker
+    # that obeyed it would print its own traceback. terminate() (SIGTERM) ends a worker at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     # Each worker loads the rules once, from the cache the parent filled when it can
     # (examples were already validated in the parent), and keeps the same rules as the
     # parent's --select / --ignore did.

@@ -6,7 +6,8 @@ and in whatever order: ``--config FILE`` if given (no search then); otherwise th
 ``.cvecheck.yaml``, ``.cvecheck.yml`` or a ``pyproject.toml`` with a ``[tool.cvecheck]`` table,
 searching upwards from the working folder. A configuration file beside a programme is never
 used because of where the programme is: whoever may add a file there is usually the author
-whose proposal is being checked. Keys are the long option names (see ``KEYS``).
+whose proposal is being checked. Keys are the long option names (see ``KEYS``); in ``rules``,
+``builtin:practice`` names the shipped practice pack.
 
 Every value remembers where it came from, for ``--show-config`` and for error messages. A bad
 file is an input error with file, line and column, like any other bad input.
@@ -25,7 +26,7 @@ from typing import Any
 
 from cvecheck.loader import SourceMap, load_file, read_text, refuse_hidden_line_breaks
 from cvecheck.results import InputError, Issue, Location, Severity
-from cvecheck.rules import RuleSet, default_rules_dir
+from cvecheck.rules import BUILTIN_PREFIX, RuleSet, default_rules_dir, resolve_rules_dir
 from cvecheck.selection import unknown_pattern
 from cvecheck.waivers import WaiverPolicy, read_waiver_file
 
@@ -297,7 +298,13 @@ def _validate(data: Any, source_map: SourceMap, path: Path) -> ConfigValues:
             issues.append(Issue("config-value", f"{key}: {problem}", where))
             continue
         if key == "rules":  # folders are relative to the file that names them
-            folders = [path.parent / item for item in value]
+            # A shipped pack is named builtin:NAME; any other entry is a folder.
+            folders = [
+                resolve_rules_dir(Path(item))
+                if str(item).startswith(BUILTIN_PREFIX)
+                else path.parent / item
+                for item in value
+            ]
             issues += [
                 Issue(
                     "config-rules",

@@ -543,9 +543,11 @@ def _text_line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column of a byte offset; the column counts characters, as editors do."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    return line, offset - (before.rfind(b"\n") + 1) + 1
+    start = before.rfind(b"\n") + 1
+    return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
 def _fail(name: str, code: str, message: str, line: int = 0, column: int = 0) -> InputError:
