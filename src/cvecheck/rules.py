@@ -402,7 +402,8 @@ def pack_digest(folder: FsPath) -> str:
 
 
 def pack_identity(pack: PackManifest, folder: FsPath, digest: str | None = None) -> PackIdentity:
-    shipped = folder.resolve() == default_rules_dir().resolve()
+    # Shipped means loaded from cvecheck's own packs folder, whatever the manifest says.
+    shipped = folder.resolve().parent == builtin_rules_root().resolve()
     return PackIdentity(pack.name, pack.version, digest or pack_digest(folder), shipped)
 
 

@@ -18,7 +18,9 @@ from typer.testing import CliRunner, Result
 
 from cvecheck.cli import app
 
-PACK = Path(__file__).parent / "fixtures" / "pack"
+from ..paths import DEMO_PACK
+
+PACK = DEMO_PACK
 RUNNER = CliRunner()
 
 # Both rules have a gap; the author waives both, approved by themselves, for ever.
@@ -408,3 +410,29 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == "status=141"
     assert "Traceback" not in done.stderr and "Error" not in done.stderr
+
+
+def test_a_regex_over_its_backtracking_limit_is_an_error_not_a_gap(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for source in PACK.iterdir():
+        (pack / source.name).write_bytes(source.read_bytes())
+    rule = pack / "DEM002-gender-analysis.yaml"
+    text = rule.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            "{gender.gender_analysis: {const: true}}",
+            '{programme.name: {pattern: "^(a|aa)+(?=b)b$"}}',
+        ),
+        ("[{gender: {gender_analysis: true}}]", "[{programme: {name: ab}}]"),
+        ("[{gender: {gender_analysis: false}}]", "[{programme: {name: x}}]"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    rule.write_text(text, encoding="utf-8")
+    path = write(tmp_path / "p.yaml", f"programme: {{name: {'a' * 30}!}}\n")
+    result = RUNNER.invoke(app, ["check", str(path), "--rules", str(pack), "-f", "json"])
+    assert result.exit_code == 2, result.output
+    outcome = json_results(result)["DEM002"]
+    assert outcome["status"] == "error"
+    assert "backtracking limit" in str(outcome["reason"])
