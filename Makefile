@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXAMPLE ?= programme_examples/community-mentoring.yaml
+EXAMPLE ?= programme_examples/returnee-reintegration.yaml
 
 .PHONY: demo test lint install clean docs reports bench bench-tools
 

@@ -56,7 +56,7 @@ def rule_file(pack: Path) -> Path:
 def run_with(pack: Path, *args: str) -> tuple[int, list[str]]:
     result = CliRunner().invoke(app, ["check", "--rules", str(pack), *args, str(GOOD)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    lines = result.stderr.splitlines()
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("  ")]
     assert lines and all(line.startswith("error: ") for line in lines), result.stderr
     assert "Traceback" not in result.stderr
     return result.exit_code, lines
@@ -89,7 +89,7 @@ def test_unknown_field(pack: Path) -> None:
     assert any(
         line.startswith(f"error: {path}:")
         and "'titel' is not a known field" in line
-        and line.endswith("[invalid-extra-forbidden]")
+        and line.endswith("[unknown-field]")
         for line in lines
     ), lines
 

@@ -83,7 +83,7 @@ def test_syntax_error_has_line_and_column() -> None:
 
 def test_tab_indentation_is_explained() -> None:
     issue = issue_of("programme:\n\tname: x\n")
-    assert issue.code == "yaml-syntax"
+    assert issue.code == "yaml-tab"
     assert "tab" in issue.message
     assert (issue.location.line, issue.location.column) == (2, 1)
 

@@ -20,7 +20,7 @@ from .conftest import EXAMPLES_DIR
 from .test_batch_summary import make_batch
 
 RIVERSIDE = Path(__file__).parent / "fixtures" / "riverside"
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "400"})  # the wide layout; test_terminal_width.py covers 80
 
 
 def outcomes(ruleset: RuleSet) -> list[FileOutcome]:
@@ -28,7 +28,7 @@ def outcomes(ruleset: RuleSet) -> list[FileOutcome]:
     broken = FileOutcome(
         "broken.yaml",
         None,
-        (Issue("invalid-bool-type", "formers.used: wrong", Location("b", 6, 3)),),
+        (Issue("not-true-or-false", "formers.used: wrong", Location("b", 6, 3)),),
     )
     return [*good, broken]
 

@@ -151,6 +151,20 @@ def check_csv(output: str, hostile: str) -> None:
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
+_CONCISE_LINE = re.compile(
+    r"^\S.*:\d+:\d+: \S+ (\S+ )?(gap|question|error|notice): |^Found \d+ gaps? "
+)
+
+
+def check_concise(output: str, hostile: str) -> None:
+    """One finding per line, each led by file:line:col (what CI log parsers read). It shows
+    no programme name or waiver, so hostile programme text may not appear at all."""
+    for line in output.split("\n"):
+        assert line.isprintable(), f"raw control or format characters in {line!r}"
+    for line in output.rstrip("\n").split("\n"):
+        assert _CONCISE_LINE.match(line), f"not a concise finding line: {line!r}"
+
+
 def check_reference(output: str, hostile: str) -> None:
     """Markdown made from rule packs: safe on a terminal, and no tag when shown as a page."""
     check_terminal_text(output, hostile)
@@ -159,6 +173,7 @@ def check_reference(output: str, hostile: str) -> None:
 
 CHECKERS: dict[tuple[Command, str], Callable[[str, str], None]] = {
     (Command.CHECK, "table"): check_table,
+    (Command.CHECK, "concise"): check_concise,
     (Command.CHECK, "json"): check_json,
     (Command.CHECK, "matrix"): check_terminal_text,
     (Command.CHECK, "markdown"): check_markdown,
