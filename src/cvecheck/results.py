@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from cvecheck.escaping import one_line
 
@@ -140,21 +140,37 @@ class Severity(StrEnum):
         return SEVERITY_TABLE[self][2]
 
 
-# The single severity table: rank, SARIF level, plain meaning.
+# The single severity table: rank, SARIF level, plain meaning. The meanings follow the
+# wording mapping of docs/severity.md: a rule's severity comes from the words it quotes.
 SEVERITY_TABLE: dict[Severity, tuple[int, str, str]] = {
-    Severity.EXPECTED: (3, "error", "the report calls this important or necessary"),
-    Severity.RECOMMENDED: (2, "warning", "the report says this will benefit or could help"),
-    Severity.ADVISORY: (1, "note", "the report flags this as emerging or needing research"),
+    Severity.EXPECTED: (
+        3,
+        "error",
+        "the review's words are firm: it says this must be done, is needed, necessary or important",
+    ),
+    Severity.RECOMMENDED: (
+        2,
+        "warning",
+        "the review says this should be done, is required, or that programmes will benefit",
+    ),
+    Severity.ADVISORY: (
+        1,
+        "note",
+        "the review hedges: this could, might or may help, or potentially has value; "
+        "also every practice-pack standard",
+    ),
 }
 
 
 class Evidence(StrEnum):
-    """How the report describes the evidence behind a recommendation, kept apart from severity."""
+    """What the source says about the evidence behind a rule. None of these labels means
+    "shown to work": the review finds the effectiveness of CVE interventions poorly understood."""
 
-    EMPIRICAL = "empirical"
-    CASE_STUDY = "case-study"
-    LIMITED = "limited"
-    EMERGING = "emerging"
+    RESEARCH_INFORMED = "research-informed"
+    CASE_STUDY_INFORMED = "case-study-informed"
+    LIMITED_EVIDENCE = "limited-evidence"
+    EMERGING_RESEARCH = "emerging-research"
+    PRACTICE_STANDARD = "practice-standard"
 
     @property
     def meaning(self) -> str:
@@ -162,10 +178,22 @@ class Evidence(StrEnum):
 
 
 EVIDENCE_MEANING: dict[Evidence, str] = {
-    Evidence.EMPIRICAL: "drawn from empirical studies reviewed in the report",
-    Evidence.CASE_STUDY: "drawn from UK and international case studies of practice",
-    Evidence.LIMITED: "the report calls the evidence base limited",
-    Evidence.EMERGING: "an emerging research agenda with little evidence yet",
+    Evidence.RESEARCH_INFORMED: (
+        "the review draws this from the research it reviews, such as interviews with formers "
+        "and studies of interventions; that is not proof that it works"
+    ),
+    Evidence.CASE_STUDY_INFORMED: (
+        "the review draws this from UK and international case studies of practice"
+    ),
+    Evidence.LIMITED_EVIDENCE: (
+        "the review says the evidence here is limited or that effectiveness is poorly understood"
+    ),
+    Evidence.EMERGING_RESEARCH: (
+        "the review calls this an emerging research agenda, with little evidence yet"
+    ),
+    Evidence.PRACTICE_STANDARD: (
+        "a standard from a practice framework, not from the review; its source is cited"
+    ),
 }
 
 
@@ -279,8 +307,34 @@ EXIT_GAPS = 1
 EXIT_INVALID = 2
 
 
+class RuleFacts(Protocol):
+    """What every reader of a report needs from a rule. A `Rule` has it all; a report read back
+    from saved JSON holds only what the JSON records (see ``reporters/json_.py``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+if TYPE_CHECKING:
+    # A report usually carries full rules (the default, so a bare `Report` means one), but a
+    # report read back from saved JSON carries less; the parameter says which, so mypy stops a
+    # renderer that needs a rule's full text from being given a read-back report. The default
+    # needs typing_extensions before Python 3.13; at run time a plain TypeVar does.
+    from typing_extensions import TypeVar as _DefaultTypeVar
+
+    RuleT = _DefaultTypeVar("RuleT", bound=RuleFacts, default=Rule, covariant=True)
+else:
+    RuleT = TypeVar("RuleT", covariant=True)
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Generic[RuleT]):
     """The outcome of every rule for one programme file."""
 
     file: str
@@ -288,7 +342,7 @@ class Report:
     programme_hash: str
     tool_version: str
     ruleset_version: str
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, RuleT]
     results: tuple[RuleResult, ...]
     focus_coverage: tuple[Coverage, ...]
     section_coverage: tuple[Coverage, ...]
@@ -328,9 +382,9 @@ class Report:
 
 
 @dataclass(frozen=True)
-class FileOutcome:
+class FileOutcome(Generic[RuleT]):
     """The result of checking one file: a report, or the input issues that stopped it."""
 
     path: str
-    report: Report | None
+    report: Report[RuleT] | None
     issues: tuple[Issue, ...] = ()

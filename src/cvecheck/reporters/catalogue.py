@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from cvecheck.catalogue import explain, rules_markdown
+from cvecheck.catalogue import explain, rule_document, rules_markdown
 from cvecheck.escaping import one_line
 from cvecheck.reporters import layout
 from cvecheck.reporters.layout import Terminal
@@ -47,21 +47,9 @@ def rules_table(chosen: Sequence[Rule], ruleset: RuleSet, terminal: Terminal | N
 
 
 def rules_json(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
-    """The chosen rules' metadata as a JSON list."""
-    rows = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "title": r.title,
-            "section": r.source.section,
-            "recommendation": r.source.recommendation,
-            "focus_area": r.focus.value if r.focus else None,
-            "severity": r.severity.value,
-            "evidence": r.evidence.value,
-        }
-        for r in chosen
-    ]
-    return json.dumps(rows, indent=2) + "\n"
+    """The chosen rules as a JSON list: where each comes from (quote or practice source, pack),
+    its severity and the words that set it, and each requirement's basis."""
+    return json.dumps([rule_document(r) for r in chosen], indent=2) + "\n"
 
 
 def rules_reference(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
@@ -80,7 +68,7 @@ def coverage_table(document: dict[str, Any], terminal: Terminal | None = None) -
             ", ".join(r["rules"]) or "-",
             one_line(r["note"]),
         ]
-        for r in document["recommendations"]
+        for r in document["recommendations"] + document["standards"]
     ]
     table = layout.table(
         rows,
@@ -89,13 +77,28 @@ def coverage_table(document: dict[str, Any], terminal: Terminal | None = None) -
         prose=(1, 3, 4),
     )
     summary = document["summary"]
-    closing = layout.fill(
-        f"{summary['recommendations']} recommendations: {summary['full']} fully "
-        f"encoded, {summary['partial']} partly, {summary['manual']} not mechanically checkable, "
-        f"{summary['missing']} missing; {summary['rules']} rules.",
-        terminal.width,
-    )
-    return terminal.safe(f"{table}\n\n{closing}") + "\n"
+    standards = f" and {summary['standards']} practice standards" if summary["standards"] else ""
+    lines = [
+        layout.fill(
+            f"{summary['recommendations']} recommendations{standards}: "
+            f"{summary['full']} fully encoded, {summary['partial']} partly, {summary['manual']} "
+            f"not mechanically checkable, {summary['missing']} missing; {summary['rules']} rules.",
+            terminal.width,
+        )
+    ]
+    if document["findings"]:
+        lines += ["", "Key findings of the review (context, not recommendations):"]
+        for finding in document["findings"]:
+            cited = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
+            number = f"  {finding['number']}. "
+            lines.append(
+                layout.fill(
+                    f"{number}{one_line(finding['summary'])}{cited}",
+                    terminal.width,
+                    hanging=" " * len(number),
+                )
+            )
+    return terminal.safe(table + "\n\n" + "\n".join(lines)) + "\n"
 
 
 def coverage_json(document: dict[str, Any]) -> str:

@@ -164,7 +164,8 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             missing = found[0] if len(found) == 1 else "\n".join(f"- {f}" for f in found)
             rows.append(
                 [
-                    result.rule_id,
+                    # A practice-pack finding is marked: its standard is not the review's.
+                    result.rule_id + ("\n(practice)" if rule.practice_source else ""),
                     rule.severity.value,
                     where(result.location),
                     missing,
