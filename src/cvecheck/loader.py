@@ -266,6 +266,20 @@ def syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
             where,
             example=_INDENT_EXAMPLE,
         )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        closing = "]" if "']'" in problem else "}"
+        opening = "[" if closing == "]" else "{"
+        if error.context_mark is not None:  # where the brackets open, not the end of the file
+            where = Location(name, error.context_mark.line + 1, error.context_mark.column + 1)
+        return Issue(
+            "yaml-unclosed",
+            f"a {'list' if closing == ']' else 'mapping'} in brackets is not closed: separate its "
+            f"items with commas and end it with '{closing}' on the same line",
+            where,
+            example="stages: [secondary, tertiary]"
+            if opening == "["
+            else "training: {provided: true, before_delivery: true}",
+        )
     if "could not find expected ':'" in problem:
         return Issue(
             "yaml-missing-colon",

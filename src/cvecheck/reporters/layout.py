@@ -106,8 +106,28 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     )
     lines: list[str] = []
     for line in text.splitlines() or [""]:
-        lines += wrapper.wrap(one_line(line)) or [indent.rstrip()]
+        for wrapped in wrapper.wrap(one_line(line)) or [indent.rstrip()]:
+            lines += _at_dots(wrapped, width, indent)
     return lines
+
+
+def _at_dots(line: str, width: int, indent: str) -> list[str]:
+    """A line that is too long only because one dotted name is longer than the whole width,
+    broken after dots so that each part of the name stays whole; any other line as it is."""
+    word = line[len(indent) :]
+    if len(line) <= width or " " in word or "." not in word:
+        return [line]
+    room = max(width - len(indent), 1)
+    parts: list[str] = []
+    current = ""
+    for piece in re.split(r"(?<=\.)", word):
+        if current and len(current) + len(piece) > room:
+            parts.append(current)
+            current = piece
+        else:
+            current += piece
+    parts.append(current)
+    return [indent + part for part in parts]
 
 
 def fill(text: str, width: int, indent: str = "", hanging: str | None = None) -> str:
@@ -119,7 +139,13 @@ def fill(text: str, width: int, indent: str = "", hanging: str | None = None) ->
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return "\n".join(wrapper.wrap(one_line(text))) or indent.rstrip()
+    lines = wrapper.wrap(one_line(text)) or [indent.rstrip()]
+    rest = indent if hanging is None else hanging
+    return "\n".join(
+        part
+        for number, line in enumerate(lines)
+        for part in _at_dots(line, width, indent if number == 0 else rest)
+    )
 
 
 def _cell(value: object) -> object:
@@ -160,16 +186,13 @@ def table(
     body = [[_cell(value) for value in row] for row in rows]
     prose_columns = [i for i in prose if i < len(headers)]
     count = len(headers)
-    natural = [
-        max([_natural(h) for h in headers[i].split("\n")] + [_natural(r[i]) for r in body])
-        for i in range(count)
-    ]
+    natural = _natural_widths(body, headers)
     spare = terminal.width - GAP * (count - 1)
     if sum(natural) <= spare:
         return _tabulate(body, headers, terminal, paint, colalign)
     fixed = sum(natural[i] for i in range(count) if i not in prose_columns)
     least = {
-        i: max([_longest_word(headers[i])] + [_longest_word(r[i]) for r in body], default=1)
+        i: max([_header_width(headers[i])] + [_longest_word(r[i]) for r in body], default=1)
         for i in prose_columns
     }
     room = spare - fixed
@@ -276,11 +299,24 @@ def _painted(
 
 def fits(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int) -> bool:
     """Whether ``rows`` side by side, unwrapped, fit in ``width`` characters."""
-    natural = [
-        max([_natural(h) for h in headers[i].split("\n")] + [_natural(_cell(r[i])) for r in rows])
+    natural = _natural_widths([[_cell(v) for v in row] for row in rows], headers)
+    return sum(natural) + GAP * (len(headers) - 1) <= width
+
+
+HEADER_PADDING = 2
+"""tabulate makes a column two wider than its header (its MIN_PADDING)."""
+
+
+def _header_width(header: str) -> int:
+    return max(len(line) for line in header.split("\n")) + HEADER_PADDING
+
+
+def _natural_widths(body: Sequence[Sequence[object]], headers: Sequence[str]) -> list[int]:
+    """Each column's width as tabulate lays it out unwrapped."""
+    return [
+        max([_header_width(headers[i])] + [_natural(row[i]) for row in body])
         for i in range(len(headers))
     ]
-    return sum(natural) + GAP * (len(headers) - 1) <= width
 
 
 def visible_length(text: str) -> int:
