@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import tabulate as _tabulate_module
 from tabulate import tabulate
 
 from cvecheck.escaping import one_line
@@ -250,7 +251,12 @@ def _tabulate(
             for row in body
         ]
     heads = [terminal.paint(h, "heading") for h in headers]
-    text: str = tabulate(body, headers=heads, tablefmt="simple", colalign=colalign)
+    padding = _tabulate_module.MIN_PADDING
+    _tabulate_module.MIN_PADDING = HEADER_PADDING
+    try:
+        text: str = tabulate(body, headers=heads, tablefmt="simple", colalign=colalign)
+    finally:
+        _tabulate_module.MIN_PADDING = padding
     return text
 
 
@@ -303,8 +309,9 @@ def fits(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int) -
     return sum(natural) + GAP * (len(headers) - 1) <= width
 
 
-HEADER_PADDING = 2
-"""tabulate makes a column two wider than its header (its MIN_PADDING)."""
+HEADER_PADDING = 0
+"""Spaces added to a header's width; tabulate's default of 2 (its MIN_PADDING) would cost a
+table of seven columns 14 characters, which an 80-column terminal cannot spare."""
 
 
 def _header_width(header: str) -> int:
