@@ -242,12 +242,17 @@ def syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
         if ": " in before or before.rstrip().endswith(":"):
             key, _, value = source.partition(": ")
             fixed = value.strip().replace('"', "'")
+            # Only a plain key is echoed back: the example must not start with text that a
+            # terminal or a CI runner could take as a command.
+            plain = re.fullmatch(r"\s*-?\s*[A-Za-z_][\w-]*", key) is not None
             return Issue(
                 "yaml-colon-in-text",
                 "a colon followed by a space inside unquoted text starts a new key; put the "
                 "text in quotes",
                 where,
-                example=f'{key.strip()}: "{fixed}"',
+                example=f'{key.strip()}: "{fixed}"'
+                if plain
+                else 'description: "Outcome: better lives"',
             )
         indent = len(source) - len(source.lstrip())
         where = Location(name, line, indent + 1)

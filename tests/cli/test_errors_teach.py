@@ -169,3 +169,11 @@ def test_every_code_a_programme_file_can_get_is_documented() -> None:
         found |= set(re.findall(r'Issue\(\s*"([a-z-]+)"', text))
         found |= set(re.findall(r'_(?:fail|error)\(\s*[a-z_.]+,\s*"([a-z-]+)"', text))
     assert found and not found - documented, sorted(found - documented)
+
+
+def test_an_example_never_echoes_a_hostile_key(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("programme:\n  name: X\n::error file=x::owned: a: b\n", "utf-8")
+    err = runner.invoke(app, ["check", "--rules", PACK, str(path)]).stderr
+    assert "[yaml-colon-in-text]" in err
+    assert not any(line.lstrip().startswith("::") for line in err.splitlines())
