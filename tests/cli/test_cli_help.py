@@ -104,3 +104,34 @@ def test_fish_completes_commands_with_the_script(tmp_path: Path) -> None:
         timeout=60,
     )
     assert "check" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_loads_the_script_and_its_completer_answers(tmp_path: Path) -> None:
+    script = tmp_path / "_cvecheck"
+    script.write_text(runner.invoke(app, ["completion", "zsh"]).stdout, "utf-8")
+    env = {**os.environ, "PATH": _cvecheck_dir() + os.pathsep + os.environ.get("PATH", "")}
+    loaded = subprocess.run(
+        [
+            "zsh",
+            "-f",
+            "-c",
+            f"autoload -U compinit && compinit -u; source {script}; whence -w _cvecheck_completion",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert "_cvecheck_completion: function" in loaded.stdout, loaded.stdout + loaded.stderr
+    # What the function evaluates: the completer's answer for the words typed so far.
+    answer = subprocess.run(
+        ["cvecheck"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**env, "_CVECHECK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "cvecheck ch"},
+    )
+    assert '"check"' in answer.stdout, answer.stdout + answer.stderr

@@ -65,8 +65,8 @@ def test_quiet_prints_the_summary_lines_only(files: list[str]) -> None:
 def test_statistics_count_per_rule_and_per_focus_area(files: list[str]) -> None:
     code, out, _ = invoke("check", "--rules", PACK, "--statistics", *files)
     assert code == 1
-    assert "Rules with gaps or questions, over 2 files" in out
-    assert "Focus areas, over 2 files" in out
+    assert "Rules with gaps or questions over 2 files" in out
+    assert "Focus areas over 2 files" in out
     rows = {
         line.split()[0]: line.split() for line in out.splitlines() if line[:3] in ("DLV", "REP")
     }

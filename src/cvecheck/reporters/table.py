@@ -293,7 +293,12 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
     areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
     area_rows = [[a, focus_gaps[a], focus_questions[a]] for a in areas]
     of = f"{files} file" + ("" if files == 1 else "s")
-    parts = [_heading(f"Rules with gaps or questions, over {of} ({len(ranked)})", terminal)]
+    parts = [
+        _heading(
+            f"Rules with gaps or questions over {of} ({len(ranked)}): how many files have each",
+            terminal,
+        )
+    ]
     parts.append(
         layout.table(
             rule_rows,
@@ -305,7 +310,7 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
         if rule_rows
         else "none"
     )
-    parts += ["", _heading(f"Focus areas, over {of}", terminal)]
+    parts += ["", _heading(f"Focus areas over {of}: gaps and questions in their rules", terminal)]
     parts.append(
         layout.table(area_rows, ["focus area", "gaps", "questions"], terminal, prose=(0,))
         if area_rows
