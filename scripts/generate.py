@@ -89,8 +89,20 @@ def run(spec: str) -> str:
     return "```console\n" + "\n".join(line.rstrip() for line in body) + "\n```\n"
 
 
+FORMATS_BLOCK = re.compile(r"(<!-- formats: generated -->\n).*?(<!-- /formats -->)", re.S)
+
+
+def formats_table() -> str:
+    """Every format of every command, from the renderer registry."""
+    from cvecheck.reporters import FORMATS
+
+    rows = [f"| `{f.command}` | `{f.name}` | {f.summary} |" for f in FORMATS]
+    return "| command | format | what it is |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
 def refresh(text: str) -> str:
     """``text`` with every marked block regenerated."""
+    text = FORMATS_BLOCK.sub(lambda m: m[1] + formats_table() + m[2], text)
     return BLOCK.sub(lambda m: m["open"] + run(m["spec"]) + m["close"], text)
 
 

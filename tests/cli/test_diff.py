@@ -39,11 +39,11 @@ from cvecheck.results import (
 )
 from cvecheck.rules import CompiledRule, load_rules
 
-from .conftest import REPO
+from ..conftest import REPO
 
 FORMAT_CHECKER = FormatChecker()
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 PACK = FIXTURES / "changes-pack"
 PROGRAMMES = FIXTURES / "changes"
 V1, V2 = str(PROGRAMMES / "v1.yaml"), str(PROGRAMMES / "v2.yaml")
