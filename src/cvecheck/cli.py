@@ -637,7 +637,8 @@ def init(
     path: Annotated[
         Path,
         typer.Argument(
-            help="File to write, or a folder to write programme.yaml in; '-' prints the template.",
+            help="File to write (default: programme.yaml), or a folder to write it in; '-' "
+            "prints the template.",
             metavar="PATH",
             show_default=False,
         ),

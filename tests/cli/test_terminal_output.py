@@ -202,3 +202,16 @@ def test_fill_keeps_a_hanging_indent() -> None:
     text = fill("- " + "word " * 30, 40, hanging="  ")
     assert all(line.startswith("  ") for line in text.splitlines()[1:])
     assert_fits(text, 40)
+
+
+@pytest.mark.parametrize("width", [200, 50, 30])
+def test_each_finding_of_a_cell_keeps_its_own_line(width: int) -> None:
+    cell = "- first gap\n- second gap that is long enough to need wrapping somewhere"
+    text = table(
+        [["R001", cell, "do it"]], ["rule", "missing", "what"], Terminal(width), prose=(1, 2)
+    )
+    assert "\\n" not in text  # the line break is laid out, not shown escaped
+    lines = [line.strip() for line in text.splitlines()]
+    assert any(line.endswith("- first gap") or "- first gap  " in line for line in lines)
+    assert not any("first gap - second" in line for line in lines)
+    assert_fits(text, width)

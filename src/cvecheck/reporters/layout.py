@@ -27,6 +27,9 @@ GAP = 2
 INDENT = 4
 """Indent of the prose lines of a stacked row."""
 
+MIN_PROSE = 12
+"""A prose column narrower than this reads as a list of words: stack the rows instead."""
+
 _SGR = {
     "bold": "1",
     "dim": "2",
@@ -150,9 +153,13 @@ def fill(text: str, width: int, indent: str = "", hanging: str | None = None) ->
 
 
 def _cell(value: object) -> object:
+    """A cell with each of its lines made safe to print (a cell may hold several lines, one
+    finding each; text from an input is put on one line by its renderer)."""
     if value is None:
         return None  # tabulate keeps a column with missing values numeric
-    return one_line(value) if isinstance(value, str) else value
+    return (
+        "\n".join(one_line(line) for line in value.split("\n")) if isinstance(value, str) else value
+    )
 
 
 def _text(value: object) -> str:
@@ -197,7 +204,7 @@ def table(
         for i in prose_columns
     }
     room = spare - fixed
-    if not prose_columns or room < sum(least.values()) or room < 12 * len(prose_columns):
+    if not prose_columns or room < max(sum(least.values()), MIN_PROSE * len(prose_columns)):
         return stacked(body, headers, terminal, prose=prose_columns, paint=paint)
     widths = _share(room, {i: natural[i] for i in prose_columns}, least)
     wrapped = [
