@@ -164,7 +164,8 @@ def _refuse_undecided(validator: Any, value: Any) -> None:
     # is_valid() answers False when a pattern hits the regex engine's backtracking limit; only
     # the errors tell that apart from a real mismatch, so they are read on this (rare) path.
     for error in validator.iter_errors(value):
-        if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded):
+        kind = getattr(error, "kind", None)  # only jsonschema-rs errors say which kind they are
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded):
             raise UndecidedError(
                 f"a pattern reached the regular expression backtracking limit ({error.message}); "
                 "simplify the pattern"

@@ -15,6 +15,7 @@ nothing. An expired waiver is not honoured and is reported.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,10 +96,10 @@ def read_waiver_file(
     for index, entry in enumerate(parsed.waivers):
         location = loaded.source_map.locate(("waivers", index, "rule"))
         if entry.rule not in known and entry.rule not in ruleset.deselected:
-            issues.append(_unknown_rule(entry.rule, location))
+            issues.append(_unknown_rule(entry.rule, location, ruleset, loaded.source_map))
             continue
         if (entry.rule, entry.programme) in seen:
-            issues.append(_duplicate(entry.rule, location))
+            issues.append(_duplicate(entry.rule, location, loaded.source_map))
             continue
         seen.add((entry.rule, entry.programme))
         waivers.append(
@@ -125,10 +126,10 @@ def programme_waivers(
         if entry.rule in ruleset.deselected:
             continue  # the rule exists but this run leaves it out
         if entry.rule not in known:
-            issues.append(_unknown_rule(entry.rule, location))
+            issues.append(_unknown_rule(entry.rule, location, ruleset, source_map))
             continue
         if entry.rule in seen:
-            issues.append(_duplicate(entry.rule, location))
+            issues.append(_duplicate(entry.rule, location, source_map))
             continue
         seen.add(entry.rule)
         waivers.append(
@@ -139,14 +140,26 @@ def programme_waivers(
     return waivers
 
 
-def _unknown_rule(rule: str, location: Location) -> Issue:
+def _unknown_rule(rule: str, location: Location, ruleset: RuleSet, source_map: SourceMap) -> Issue:
+    known = list(ruleset.by_id())
+    close = difflib.get_close_matches(rule.upper(), known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else "; run 'cvecheck rules' to list the rule ids"
     return Issue(
-        "waiver-unknown-rule", f"waiver names rule '{rule}', which does not exist", location
+        "waiver-unknown-rule",
+        f"waiver names rule '{rule}', which does not exist{hint}",
+        location,
+        source=source_map.line(location.line),
+        example=f"- rule: {close[0] if close else 'COM001'}",
     )
 
 
-def _duplicate(rule: str, location: Location) -> Issue:
-    return Issue("waiver-duplicate", f"rule '{rule}' is waived more than once", location)
+def _duplicate(rule: str, location: Location, source_map: SourceMap) -> Issue:
+    return Issue(
+        "waiver-duplicate",
+        f"rule '{rule}' is waived more than once; keep one waiver per rule",
+        location,
+        source=source_map.line(location.line),
+    )
 
 
 def waivers_in_force(

@@ -217,7 +217,7 @@ def test_saved_reports_a_change_of_rules_is_named(tmp_path: Path) -> None:
     assert pairs(item["gaps_closed"]) == {("CHG003", "cadence")}
     table = diff(str(old), str(new)).stdout
     assert "Rules:     changed (custom:changes-fixture@1.0.0 (sha256:" in table
-    assert "-> custom:changes-fixture@91.0.0 (sha256:" in table
+    assert "custom:changes-fixture@91.0.0" in table
 
 
 def test_batch_reports_are_paired_by_path(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def _calendar_date(value: Any) -> Any:
     if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):
         return value  # pydantic then refuses impossible dates such as 2026-02-30
     raise PydanticCustomError(
-        "date_calendar",
+        "date_type",
         "expected a calendar date written YYYY-MM-DD (not a number, nor a date with a time)",
     )
 
