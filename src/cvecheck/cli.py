@@ -638,6 +638,13 @@ def diff(
             help="Exit with 1 if a gap is open now that was not open (or was waived) before.",
         ),
     ] = False,
+    fail_on_new_waivers: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new-waivers",
+            help="Exit with 1 if a waiver was added or renewed (a gap opened and waived at once).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     today: TodayOption = None,
     color: ColourOption = ColourChoice.AUTO,
@@ -649,7 +656,8 @@ def diff(
     or renewed, and other changes of status. A saved report (from check --format json) keeps
     the rule set version and the file's sha256, so the output says whether a difference comes
     from the programme file or from the rules. Exit code 0; 1 with --fail-on-new-gaps when a
-    gap is newly open; 2 for invalid input.
+    gap is newly open, or with --fail-on-new-waivers when a waiver was added or renewed; 2 for
+    invalid input.
     """
     from cvecheck.changes import changes_between
     from cvecheck.reporters import render
@@ -665,6 +673,8 @@ def diff(
     result = changes_between(before, after, (str(old), str(new)))
     _write(render(Command.DIFF, name, result, terminal=_terminal(color, target is None)), target)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
+        raise typer.Exit(EXIT_GAPS)
+    if fail_on_new_waivers and result.new_waiver_count():
         raise typer.Exit(EXIT_GAPS)
 
 

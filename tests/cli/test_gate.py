@@ -437,3 +437,16 @@ def test_a_regex_over_its_backtracking_limit_is_an_error_not_a_gap(tmp_path: Pat
     outcome = json_results(result)["DEM002"]
     assert outcome["status"] == "error"
     assert "backtracking limit" in str(outcome["reason"])
+
+
+def test_diff_fails_on_a_gap_opened_and_waived_in_one_change(tmp_path: Path) -> None:
+    old = write(tmp_path / "old.yaml", GAPS.replace("provided: false", "provided: true"))
+    new = write(
+        tmp_path / "new.yaml",
+        GAPS + "waivers:\n  - {rule: DEM001, reason: r, approved_by: me, expires: 2099-01-01}\n",
+    )
+    base = ["diff", str(old), str(new), "--rules", str(PACK)]
+    assert RUNNER.invoke(app, [*base, "--fail-on-new-gaps"]).exit_code == 0  # waived, so not new
+    result = RUNNER.invoke(app, [*base, "--fail-on-new-waivers"])
+    assert result.exit_code == 1, result.output
+    assert "DEM001" in result.stdout
