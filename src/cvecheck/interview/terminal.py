@@ -1,0 +1,337 @@
+"""The interview at a terminal, or scripted: one line of standard input per answer.
+
+At a terminal, questions are asked with ``input()``. When standard input is not a terminal,
+each line answers the next question and is echoed after its prompt, so the output reads as a
+transcript. Either way ``.`` stops, an empty line means "don't know", and every answer is in
+the file as soon as it is given. Text from the file or a rule pack is shown escaped, never
+obeyed.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path as FsPath
+from typing import IO, Any
+
+from cvecheck.interview.document import read, write_atomic
+from cvecheck.interview.fields import FieldInfo, Kind
+from cvecheck.interview.flow import (
+    EXAMPLE_DATE,
+    SKIP,
+    STOP,
+    Change,
+    GapNews,
+    Interview,
+    Question,
+    element,
+    parse,
+)
+from cvecheck.results import Status, visible
+
+WIDTH = 88
+
+
+class StopInterview(Exception):  # noqa: N818 - a request, not an error
+    """The person asked to stop (``.``, end of input, Ctrl-D)."""
+
+
+class Console:
+    """Reads answers and writes text; scripted input is echoed so the output is a transcript."""
+
+    def __init__(self, stdin: IO[str], stdout: IO[str], interactive: bool) -> None:
+        self.stdin, self.stdout, self.interactive = stdin, stdout, interactive
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def para(self, text: str, indent: str = "  ") -> None:
+        self.say(
+            textwrap.fill(
+                visible(text), WIDTH, initial_indent=indent, subsequent_indent=indent + "  "
+            )
+        )
+
+    def ask(self, prompt: str) -> str:
+        if self.interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                self.say()
+                raise StopInterview from None
+        self.stdout.write(prompt)
+        line = self.stdin.readline()
+        if not line:
+            self.say()
+            raise StopInterview
+        answer = line.rstrip("\r\n")
+        self.say(visible(answer))
+        return answer
+
+
+def run(
+    path: FsPath,
+    ruleset: Any,
+    *,
+    section: str | None = None,
+    today: date | None = None,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+    interactive: bool | None = None,
+    new_file: Callable[[FsPath], None] | None = None,
+) -> int:
+    """Interview on ``path``; returns the exit code (0 done or stopped, 130 interrupted)."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if interactive is None:
+        interactive = stdin.isatty()
+    console = Console(stdin, stdout, interactive)
+    if not path.exists() and new_file is not None:
+        new_file(path)
+        console.say(f"Wrote {visible(str(path))} from the template; your answers go into it.")
+    text = read(path)
+    interview = Interview(
+        text,
+        str(path),
+        ruleset,
+        section=section,
+        today=today,
+        save=lambda new_text: write_atomic(path, new_text),
+    )
+    try:
+        _converse(interview, console, path)
+    except KeyboardInterrupt:
+        console.say("")
+        console.say(
+            f"Interrupted. {interview.answers_written} answers are saved in {visible(str(path))}."
+        )
+        return 130
+    return 0
+
+
+def _converse(interview: Interview, console: Console, path: FsPath) -> None:
+    questions = interview.open_questions()
+    gates = sum(1 for q in questions if q.gate)
+    scope = f" in section {interview.section}" if interview.section else ""
+    console.say(
+        f"Interview on {visible(str(path))}{scope}: {len(questions)} fields to ask about"
+        f" ({gates} decide which rules apply)."
+    )
+    console.say(
+        "Answer each question; an empty line means don't know (the field stays unstated), "
+        "'.' stops. Answers are saved as you give them."
+    )
+    part: str | None = None
+    part_start = interview.report
+    part_answers = 0
+    stopped = False
+    while True:
+        question = interview.next_question()
+        if question is None:
+            break
+        label = "gates" if question.gate else question.section
+        if label != part:
+            if part is not None:
+                _show_change(console, part, interview.change(part_start, part_answers))
+            part, part_start, part_answers = label, interview.report, 0
+            _heading(console, question)
+        try:
+            written = _ask(interview, console, question)
+        except StopInterview:
+            stopped = True
+            break
+        part_answers += written
+    if part is not None:
+        _show_change(console, part, interview.change(part_start, part_answers))
+    _closing(interview, console, path, stopped)
+
+
+def _heading(console: Console, question: Question) -> None:
+    console.say()
+    if question.gate:
+        console.say("== First, what the programme does: these answers decide which rules apply")
+        return
+    purpose = question.section_purpose.rstrip(".")
+    console.say(f"== {question.section}: {purpose}")
+
+
+def _ask(interview: Interview, console: Console, question: Question) -> int:
+    """Ask one question until it is answered or skipped; 1 if an answer was written."""
+    _show_question(console, question)
+    while True:
+        value = _read_value(console, question.field)
+        if value is SKIP:
+            interview.skip(question)
+            return 0
+        outcome = interview.answer(question, value)
+        if outcome.refused:
+            console.para(f"Not written: {outcome.refused}. Try again.")
+            continue
+        for news in outcome.gaps:
+            _show_gap(console, news)
+        return 1
+
+
+def _show_question(console: Console, question: Question) -> None:
+    console.say()
+    waiting = len(question.reasons)
+    if question.gate:
+        rules = "rule waits" if waiting == 1 else "rules wait"
+        console.para(f"{question.text} ({waiting} {rules} on this answer)", "")
+    else:
+        console.para(question.text, "")
+    info = question.field
+    if info.description and info.description != question.text:
+        console.para(f"{question.name}: {info.description}")
+    else:
+        console.para(f"Field: {question.name}")
+    if question.reasons:
+        first = question.reasons[0]
+        console.para(f"Why it matters ({first.rule_id}, {first.title}): {_sentence(first.why)}")
+        if waiting > 1:
+            console.para("Also waiting: " + ", ".join(question.rules[1:]))
+
+
+def _sentence(text: str) -> str:
+    """The first sentence of a rule's reason: enough to say why, short enough to read."""
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+_HINTS = {
+    Kind.BOOLEAN: "y / n, empty: don't know",
+    Kind.CHOICE: "a number, empty: don't know",
+    Kind.CHOICES: "numbers separated by spaces, 'none' if none applies, empty: don't know",
+    Kind.DATE: f"YYYY-MM-DD, e.g. {EXAMPLE_DATE}; empty: don't know",
+    Kind.NUMBER: "a whole number, empty: don't know",
+    Kind.TEXT: "text, empty: don't know",
+}
+
+
+def _read_value(console: Console, info: FieldInfo) -> Any:
+    """One answer for the field as a value, SKIP, or Stop raised."""
+    if info.kind in (Kind.TEXTS, Kind.NUMBERS):
+        return _read_list(console, info)
+    if info.kind is Kind.ITEMS:
+        return _read_items(console, info)
+    if info.choices and info.kind is not Kind.BOOLEAN:
+        _show_choices(console, info)
+    return _read_one(console, info, f"[{_HINTS.get(info.kind, 'empty: dont know')}] > ")
+
+
+def _read_one(console: Console, info: FieldInfo, prompt: str, required: bool = False) -> Any:
+    while True:
+        parsed = parse(info, console.ask(prompt))
+        if parsed.value is STOP:
+            raise StopInterview
+        if parsed.error:
+            console.para(parsed.error)
+            continue
+        if parsed.value is SKIP and required:
+            console.para("Each item needs this; type it, or '.' to stop.")
+            continue
+        return parsed.value
+
+
+def _show_choices(console: Console, info: FieldInfo) -> None:
+    cells = [f"{n}) {visible(c.label)}" for n, c in enumerate(info.choices, 1)]
+    width = max(len(c) for c in cells) + 2
+    per_line = max(1, (WIDTH - 2) // width)
+    for start in range(0, len(cells), per_line):
+        console.say(
+            "  " + "".join(c.ljust(width) for c in cells[start : start + per_line]).rstrip()
+        )
+
+
+def _read_list(console: Console, info: FieldInfo) -> Any:
+    console.para("One per line; an empty line ends the list (at once: don't know).")
+    one = element(info)
+    values: list[Any] = []
+    while True:
+        value = _read_one(console, one, f"  {len(values) + 1} > ")
+        if value is SKIP:
+            return values or SKIP
+        values.append(value)
+
+
+def _read_items(console: Console, info: FieldInfo) -> Any:
+    names = ", ".join(f.key for f in info.item_fields)
+    console.para(
+        f"Add them one at a time ({names}); an empty line ends the list (at once: don't know)."
+    )
+    items: list[dict[str, Any]] = []
+    while True:
+        item: dict[str, Any] = {}
+        for position, sub in enumerate(info.item_fields):
+            if sub.choices and sub.kind is not Kind.BOOLEAN:
+                _show_choices(console, sub)
+            hint = _HINTS.get(sub.kind, "").split(",")[0].split(";")[0]
+            if position == 0:
+                prompt = f"  {len(items) + 1}. {sub.key} [{hint}; empty: no more] > "
+                value = _read_one(console, sub, prompt)
+                if value is SKIP:
+                    return items or SKIP
+            else:
+                value = _read_one(console, sub, f"     {sub.key} [{hint}] > ", required=True)
+            item[sub.key] = value
+        items.append(item)
+
+
+def _show_gap(console: Console, news: GapNews) -> None:
+    console.para(
+        f"{news.gap.rstrip('.')}: that is a gap against the review's recommendation "
+        f"'{news.title}' ({news.rule_id}, {news.recommendation}). What to do: {news.remedy}",
+        "  ! ",
+    )
+
+
+def _show_change(console: Console, part: str, change: Change) -> None:
+    what = "these questions" if part == "gates" else part
+    parts = [f"{change.answers} answers written"]
+    if change.settled:
+        parts.append(
+            f"{change.settled} rules settled ({change.met} met, "
+            f"{len({g.rule_id for g in change.gaps})} with a gap, "
+            f"{change.not_applicable} do not apply)"
+        )
+    gaps = f"; {len(change.gaps)} gaps found" if change.gaps else "; no new gap"
+    console.say()
+    console.para(f"After {what}: " + ", ".join(parts) + gaps + ".", "-- ")
+    for news in change.gaps:
+        console.para(f"{news.rule_id} {news.gap} What to do: {news.remedy}", "   ")
+
+
+def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool) -> None:
+    counts = interview.counts()
+    console.say()
+    how = "Stopped" if stopped else "Done"
+    console.say(
+        f"{how}: {interview.questions_asked} questions asked, {interview.answers_written} "
+        f"answers written to {visible(str(path))}."
+    )
+    console.say(
+        f"Report now: {counts[Status.PASS]} met, {counts[Status.GAP]} gaps, "
+        f"{counts[Status.CANNOT_ASSESS]} rules with questions, "
+        f"{counts[Status.NOT_APPLICABLE]} not applicable, {counts[Status.WAIVED]} waived."
+    )
+    interview.asked.clear()
+    still = interview.open_questions()
+    gates = [q for q in still if q.gate]
+    if not still:
+        console.say("No question is left that an answer in the file could settle.")
+    else:
+        console.say(
+            f"Still open: {len(still)} fields ({len(gates)} decide which rules apply). "
+            f"Run 'cvecheck interview {visible(str(path))}' again to answer them."
+        )
+        by_section: dict[str, list[str]] = {}
+        for question in sorted(still, key=lambda q: interview.section_rank(q.section)):
+            by_section.setdefault(question.section, []).append(question.name)
+        for name, fields in by_section.items():
+            short = [f.removeprefix(name + ".") for f in fields]
+            console.para(f"{name}: {', '.join(short)}")
+    console.say(f"Full report: cvecheck check {visible(str(path))}")
