@@ -63,9 +63,9 @@ def _child(kind: str, list_file: str, jobs: str, rule_dirs: str) -> None:
     elif kind == "check":
         from cvecheck.batch import check_paths
         from cvecheck.results import Status
-        from cvecheck.rules import default_cache_dir, load_rules
+        from cvecheck.rule_cache import cached_rules, default_cache_dir
 
-        ruleset = load_rules(dirs, cache_dir=default_cache_dir())  # as the command line does
+        ruleset = cached_rules(dirs, cache_dir=default_cache_dir())  # as the command line does
         totals = dict.fromkeys(Status, 0)
         invalid = 0
         # The peak so far (interpreter, rules, the list of paths): growth past it is the batch's.

@@ -14,9 +14,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from cvecheck.api import check_text
-from cvecheck.report import FileOutcome, Report
-from cvecheck.results import InputError, RuleResult, Status
+from cvecheck.pipeline import check_text
+from cvecheck.results import FileOutcome, InputError, Report, RuleResult, Status
 from cvecheck.rules import RuleSet, load_rules
 
 PACK_DIR = Path(__file__).parent / "fixtures" / "reporting-pack"

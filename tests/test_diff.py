@@ -13,11 +13,11 @@ from jsonschema import FormatChecker
 from jsonschema.validators import Draft202012Validator
 from typer.testing import CliRunner
 
-from cvecheck.api import check_file
 from cvecheck.cli import app
 from cvecheck.diff import ABSENT, RuleState, Snapshot, diff_pair
-from cvecheck.report import FileOutcome
+from cvecheck.pipeline import check_file
 from cvecheck.reporters import json_
+from cvecheck.results import FileOutcome
 from cvecheck.rules import RuleSet
 
 from .conftest import EXAMPLES_DIR, REPO, RULES_DIR

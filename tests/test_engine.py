@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cvecheck.api import check_data, check_text
+from cvecheck.pipeline import check_data, check_text
 from cvecheck.results import InputError, Status
 from cvecheck.rules import RuleSet, load_rules
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from cvecheck.api import check_file
+from cvecheck.pipeline import check_file
 from cvecheck.results import Status
 from cvecheck.rules import RuleSet
 

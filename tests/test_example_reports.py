@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cvecheck.api import check_file, check_text
-from cvecheck.report import FileOutcome
+from cvecheck.pipeline import check_file, check_text
 from cvecheck.reporters import table
+from cvecheck.results import FileOutcome
 from cvecheck.rules import RuleSet
 
 REPO = Path(__file__).parents[1]

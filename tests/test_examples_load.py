@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from cvecheck.api import check_file
 from cvecheck.loader import load_text, read_text
+from cvecheck.pipeline import check_file
 from cvecheck.programme import Programme, evaluation_view, parse_programme
-from cvecheck.report import Report
-from cvecheck.results import Status
+from cvecheck.results import Report, Status
 from cvecheck.rules import RuleSet
 
 from .conftest import EXAMPLES_DIR

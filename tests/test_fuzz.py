@@ -18,11 +18,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cvecheck.api import check_text
 from cvecheck.loader import decode
-from cvecheck.report import FileOutcome
+from cvecheck.pipeline import check_text
 from cvecheck.reporters import RENDERERS, Format
-from cvecheck.results import InputError, Issue
+from cvecheck.results import FileOutcome, InputError, Issue
 from cvecheck.rules import load_rules
 
 from .conftest import EXAMPLES_DIR, RULES_DIR

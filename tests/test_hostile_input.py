@@ -20,7 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cvecheck import api, loader
+from cvecheck import loader, pipeline
 from cvecheck.cli import app
 from cvecheck.results import InputError
 
@@ -304,7 +304,7 @@ def test_a_long_line_under_the_cap_is_checked(tmp_path: Path) -> None:
 
 def test_lone_surrogates_from_the_api_are_refused() -> None:
     with pytest.raises(InputError) as caught:
-        api.check_text("programme:\n  name: a\ud800\n", "api.yaml")
+        pipeline.check_text("programme:\n  name: a\ud800\n", "api.yaml")
     assert caught.value.issues[0].code == "input-encoding"
     assert str(caught.value.issues[0].location) == "api.yaml:2:10"
 

@@ -10,9 +10,9 @@ from typing import Any
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from cvecheck.api import check_file
 from cvecheck.cli import app
 from cvecheck.loader import load_file
+from cvecheck.pipeline import check_file
 from cvecheck.programme import Programme
 from cvecheck.results import Status
 from cvecheck.rules import RuleSet

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cvecheck.api import check_file, check_text
 from cvecheck.cli import app
-from cvecheck.report import FileOutcome
+from cvecheck.pipeline import check_file, check_text
 from cvecheck.reporters import matrix
-from cvecheck.results import Coverage, Issue, Location, Status
+from cvecheck.results import Coverage, FileOutcome, Issue, Location, Status
 from cvecheck.rules import RuleSet
 
 from .conftest import EXAMPLES_DIR

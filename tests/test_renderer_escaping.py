@@ -21,10 +21,9 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from cvecheck.api import check_text
-from cvecheck.report import FileOutcome
+from cvecheck.pipeline import check_text
 from cvecheck.reporters import RENDERERS, Format
-from cvecheck.results import InputError
+from cvecheck.results import FileOutcome, InputError
 from cvecheck.rules import RuleSet, compile_rule, load_rules
 
 from .conftest import EXAMPLES_DIR, RULES_DIR

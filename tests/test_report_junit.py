@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from cvecheck.report import FileOutcome
 from cvecheck.reporters import junit
-from cvecheck.results import Status
+from cvecheck.results import FileOutcome, Status
 
 from .reporting import APPROVER, REASON, check, outcomes, report_of
 

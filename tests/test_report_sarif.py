@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from cvecheck.report import FileOutcome
 from cvecheck.reporters import sarif
-from cvecheck.results import Status
+from cvecheck.results import FileOutcome, Status
 
 from .reporting import APPROVER, REASON, outcomes, report_of
 from .tools import sarif_multitool, sarif_schema

@@ -9,7 +9,7 @@ import pytest
 
 from cvecheck import rules as rules_module
 from cvecheck.results import InputError
-from cvecheck.rules import load_rules
+from cvecheck.rule_cache import cached_rules as load_rules
 
 from .conftest import RULES_DIR
 

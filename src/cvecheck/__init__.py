@@ -34,7 +34,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(batch, name)
     if name in __all__:
-        from cvecheck import api
+        from cvecheck import pipeline
 
-        return getattr(api, name)
+        return getattr(pipeline, name)
     raise AttributeError(f"module 'cvecheck' has no attribute {name!r}")

@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from cvecheck.api import check_file
-from cvecheck.report import FileOutcome
-from cvecheck.results import InputError, Issue, Location
-from cvecheck.rules import RuleSet, default_cache_dir, load_rules
+from cvecheck.pipeline import check_file
+from cvecheck.results import FileOutcome, InputError, Issue, Location
+from cvecheck.rule_cache import cached_rules, default_cache_dir
+from cvecheck.rules import RuleSet
 from cvecheck.selection import keep_only
 
 __all__ = ["PARALLEL_THRESHOLD", "FileOutcome", "check_one", "check_paths", "expand_inputs"]
@@ -103,7 +103,7 @@ def _init_worker(rule_dirs: Sequence[Path] | None, today: date, kept: Sequence[s
     # Each worker loads the rules once, from the cache the parent filled when it can
     # (examples were already validated in the parent), and keeps the same rules as the
     # parent's --select / --ignore did.
-    ruleset = load_rules(rule_dirs, check_examples=False, cache_dir=default_cache_dir())
+    ruleset = cached_rules(rule_dirs, check_examples=False, cache_dir=default_cache_dir())
     _WORKER_STATE["ruleset"] = keep_only(ruleset, kept)
     _WORKER_STATE["today"] = today
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from cvecheck import __version__
-from cvecheck.report import EXIT_GAPS, EXIT_INVALID, EXIT_OK
+from cvecheck.results import EXIT_GAPS, EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
     from cvecheck.rules import RuleSet
@@ -26,7 +26,7 @@ from cvecheck.results import FocusArea, InputError, Issue, Severity, one_line
 
 if TYPE_CHECKING:
     from cvecheck.diff import Snapshot
-    from cvecheck.report import FileOutcome
+    from cvecheck.results import FileOutcome
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -211,7 +211,7 @@ def check(
     """Check programme files and print a gap report."""
     from cvecheck import config as configuration
     from cvecheck.reporters import Format, render
-    from cvecheck.rules import default_cache_dir, load_rules
+    from cvecheck.rule_cache import cached_rules, default_cache_dir
     from cvecheck.selection import select_rules
 
     chosen = _formats(formats)
@@ -226,7 +226,7 @@ def check(
     )
     try:
         settings = configuration.resolve(command_line, inputs, config)
-        ruleset = load_rules(settings.rule_dirs, cache_dir=default_cache_dir())
+        ruleset = cached_rules(settings.rule_dirs, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     selection_problems = configuration.selection_issues(settings, ruleset)
@@ -427,9 +427,9 @@ def _diff_side(
             return snapshots(document, str(path))
         except InputError as error:
             _fail(error.issues)
-    from cvecheck.api import check_file
-    from cvecheck.report import FileOutcome
+    from cvecheck.pipeline import check_file
     from cvecheck.reporters.json_ import document as report_document
+    from cvecheck.results import FileOutcome
     from cvecheck.rules import load_rules
 
     try:
@@ -569,10 +569,10 @@ class CatalogueFormat(StrEnum):
 
 
 def _ruleset(rules: list[Path] | None) -> RuleSet:
-    from cvecheck.rules import default_cache_dir, load_rules
+    from cvecheck.rule_cache import cached_rules, default_cache_dir
 
     try:
-        return load_rules(rules or None, cache_dir=default_cache_dir())
+        return cached_rules(rules or None, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from cvecheck.loader import SourceMap
 from cvecheck.programme import DERIVED_FROM
-from cvecheck.report import Report
 from cvecheck.results import (
     Coverage,
     Finding,
@@ -24,11 +23,13 @@ from cvecheck.results import (
     Location,
     Notice,
     Path,
+    Report,
     RuleResult,
     Status,
     Waiver,
 )
 from cvecheck.rules import Checks, CompiledRule, RuleSet
+from cvecheck.waivers import apply_waiver
 
 _MISSING = object()
 
@@ -52,7 +53,7 @@ def evaluate(
         result = evaluate_rule(compiled, data, source_map)
         waiver = by_rule.get(compiled.id)
         if waiver is not None:
-            result, notice = _apply_waiver(result, waiver, today)
+            result, notice = apply_waiver(result, waiver, today)
             if notice is not None:
                 notices.append(notice)
         results.append(result)
@@ -182,40 +183,6 @@ def _resolve(data: Mapping[str, Any], path: tuple[str, ...]) -> list[tuple[Path,
         else:
             found.append(((*where, *path[depth:]), _MISSING))
     return found
-
-
-def _apply_waiver(
-    result: RuleResult, waiver: Waiver, today: date
-) -> tuple[RuleResult, Notice | None]:
-    if date.fromisoformat(waiver.expires) < today:
-        notice = Notice(
-            "waiver-expired",
-            f"the waiver for {waiver.rule} expired on {waiver.expires} and is not honoured; "
-            "renew it or close the gap",
-            waiver.location,
-            waiver.rule,
-        )
-        return result, notice
-    if result.status in (Status.PASS, Status.NOT_APPLICABLE):
-        notice = Notice(
-            "waiver-unused",
-            f"the waiver for {waiver.rule} is not needed (the rule's outcome is "
-            f"{result.status.value}); remove it",
-            waiver.location,
-            waiver.rule,
-        )
-        return result, notice
-    waived = RuleResult(
-        result.rule_id,
-        Status.WAIVED,
-        gaps=result.gaps,
-        questions=result.questions,
-        reason=waiver.reason,
-        location=result.location,
-        waiver=waiver,
-        waived_status=result.status,
-    )
-    return waived, None
 
 
 def _focus_coverage(results: list[RuleResult], rules: Mapping[str, Any]) -> tuple[Coverage, ...]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from cvecheck.report import FileOutcome
 from cvecheck.reporters import github, html, json_, junit, markdown, matrix, sarif, table
+from cvecheck.results import FileOutcome
 
 
 class Format(StrEnum):

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
-from cvecheck.results import Coverage, Status
+from cvecheck.results import Coverage, FileOutcome, Report, Status
 
 CAVEAT = (
     "This report shows how far the programme description follows the recommendations of the "
@@ -216,7 +215,7 @@ def _waivers(report: Report) -> list[Block]:
             STATUS_LABEL[result.waived_status or Status.GAP],
             result.reason,
             result.waiver.approved_by if result.waiver else "",
-            result.waiver.expires if result.waiver else "",
+            result.waiver.expires.isoformat() if result.waiver else "",
         )
         for result in waived
     )

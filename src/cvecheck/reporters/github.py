@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.document import reference
-from cvecheck.results import Location, Status, visible
+from cvecheck.results import FileOutcome, Location, Report, Status, visible
 
 # Severity.sarif_level gives error / warning / note; GitHub calls the last one notice.
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}

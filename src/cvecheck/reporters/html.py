@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from cvecheck.report import FileOutcome
 from cvecheck.reporters.document import (
     Block,
     Bullets,
@@ -25,7 +24,7 @@ from cvecheck.reporters.document import (
     Table,
     report_document,
 )
-from cvecheck.results import Coverage, Status, visible
+from cvecheck.results import Coverage, FileOutcome, Status, visible
 
 
 def escape(text: str) -> str:

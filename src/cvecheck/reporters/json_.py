@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from cvecheck import __version__
-from cvecheck.report import FileOutcome, Report
 from cvecheck.results import (
     Coverage,
+    FileOutcome,
     Finding,
     Issue,
     Location,
     Notice,
+    Report,
     RuleResult,
     Status,
     json_pointer,
@@ -113,7 +114,7 @@ def _result(report: Report, result: RuleResult) -> dict[str, Any]:
         else {
             "reason": waiver.reason,
             "approved_by": waiver.approved_by,
-            "expires": waiver.expires,
+            "expires": waiver.expires.isoformat(),
             "status_without_waiver": result.waived_status.value if result.waived_status else None,
         },
     }

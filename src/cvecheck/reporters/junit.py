@@ -21,10 +21,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from cvecheck import __version__
-from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.document import reference
 from cvecheck.reporters.text import where
-from cvecheck.results import RuleResult, Status
+from cvecheck.results import FileOutcome, Report, RuleResult, Status
 
 # Characters XML 1.0 cannot hold at all, even escaped; a YAML string may contain them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cvecheck.report import FileOutcome
 from cvecheck.reporters.document import (
     Block,
     Bullets,
@@ -24,7 +23,7 @@ from cvecheck.reporters.document import (
     Table,
     report_document,
 )
-from cvecheck.results import visible
+from cvecheck.results import FileOutcome, visible
 
 # Characters that can start markup anywhere in a line. CommonMark lets a backslash escape any
 # ASCII punctuation, so the escaped text reads back as the original. Parentheses and "!" only

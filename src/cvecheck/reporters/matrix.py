@@ -16,8 +16,7 @@ from html import escape
 
 from tabulate import tabulate
 
-from cvecheck.report import FileOutcome
-from cvecheck.results import Coverage, Issue, Status, one_line
+from cvecheck.results import Coverage, FileOutcome, Issue, Status, one_line
 
 LEGEND = (
     "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "

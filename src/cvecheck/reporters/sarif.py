@@ -29,9 +29,17 @@ from typing import Any
 from urllib.parse import quote
 
 from cvecheck import __version__
-from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.markdown import escape as md
-from cvecheck.results import Finding, Issue, Location, Notice, RuleResult, Status
+from cvecheck.results import (
+    FileOutcome,
+    Finding,
+    Issue,
+    Location,
+    Notice,
+    Report,
+    RuleResult,
+    Status,
+)
 from cvecheck.rules import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -195,7 +203,10 @@ def _result(
                 "status": "accepted",
                 "justification": waiver.reason,
                 "location": _location(report.file, artifact, waiver.location),
-                "properties": {"approvedBy": waiver.approved_by, "expires": waiver.expires},
+                "properties": {
+                    "approvedBy": waiver.approved_by,
+                    "expires": waiver.expires.isoformat(),
+                },
             }
         ]
     return entry

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 from tabulate import _isnumber, tabulate  # type: ignore[attr-defined]
 
-from cvecheck.report import FileOutcome, Report
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
-from cvecheck.results import Coverage, Status, one_line
+from cvecheck.results import Coverage, FileOutcome, Report, Status, one_line
 
 WRAP = 48
 
@@ -124,7 +123,7 @@ def render_one(report: Report) -> str:
                 r.rule_id,
                 STATUS_LABEL[r.waived_status or Status.GAP],
                 one_line(r.waiver.approved_by) if r.waiver else "",
-                r.waiver.expires if r.waiver else "",
+                r.waiver.expires.isoformat() if r.waiver else "",
                 one_line(r.reason),
             ]
             for r in waived

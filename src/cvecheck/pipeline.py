@@ -1,7 +1,7 @@
-"""The Python API: check a programme file or data against a rule set and get a Report.
+"""The pipeline of one file: load, validate, read waivers, evaluate; a Report comes out.
 
-This is the whole pipeline in one place (load, validate, resolve waivers, evaluate); the CLI
-and any embedding tool call these functions and nothing lower.
+These functions are the Python API (re-exported by the package, see docs/api.md): the command
+line, batches and embedding tools call them and nothing lower.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 from cvecheck import __version__
 from cvecheck.engine import evaluate
 from cvecheck.loader import Loaded, SourceMap, load_text, read_text
-from cvecheck.programme import Programme, evaluation_view, parse_programme
-from cvecheck.report import Report
-from cvecheck.results import InputError, Issue, Waiver
+from cvecheck.programme import evaluation_view, parse_programme
+from cvecheck.results import InputError, Report
 from cvecheck.rules import RuleSet, load_rules
+from cvecheck.waivers import programme_waivers
 
 __all__ = [
     "InputError",
@@ -70,7 +70,7 @@ def _check_loaded(
 ) -> Report:
     rules = ruleset if ruleset is not None else load_rules()
     programme = parse_programme(loaded)
-    waivers = resolve_waivers(programme, loaded.source_map, rules)
+    waivers = programme_waivers(programme, loaded.source_map, rules)
     name = programme.programme.name if programme.programme and programme.programme.name else ""
     return evaluate(
         rules,
@@ -82,36 +82,3 @@ def _check_loaded(
         programme_hash=digest,
         tool_version=__version__,
     )
-
-
-def resolve_waivers(programme: Programme, source_map: SourceMap, ruleset: RuleSet) -> list[Waiver]:
-    """The programme's waivers with locations; a waiver naming no loaded rule is an input error."""
-    known = ruleset.by_id()
-    waivers: list[Waiver] = []
-    issues: list[Issue] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(programme.waivers or []):
-        location = source_map.locate(("waivers", index, "rule"))
-        if entry.rule in ruleset.deselected:
-            continue  # the rule exists but this run leaves it out
-        if entry.rule not in known:
-            issues.append(
-                Issue(
-                    "waiver-unknown-rule",
-                    f"waiver names rule '{entry.rule}', which does not exist",
-                    location,
-                )
-            )
-            continue
-        if entry.rule in seen:
-            issues.append(
-                Issue("waiver-duplicate", f"rule '{entry.rule}' is waived more than once", location)
-            )
-            continue
-        seen.add(entry.rule)
-        waivers.append(
-            Waiver(entry.rule, entry.reason, entry.approved_by, entry.expires.isoformat(), location)
-        )
-    if issues:
-        raise InputError(issues)
-    return waivers
