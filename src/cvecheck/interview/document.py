@@ -36,34 +36,60 @@ from cvecheck.results import Path
 _MISSING = object()
 
 
-def _yaml(text: str) -> tuple[YAML, Any]:
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+Indent = tuple[int, int, int]
+"""ruamel's mapping indent, sequence indent and offset of the dash."""
+
+_USUAL: tuple[Indent, ...] = ((2, 4, 2), (2, 2, 0), (4, 6, 2), (4, 4, 0), (4, 4, 2))
+
+
+def _yaml(indent: Indent) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long line that was one line
-    mapping = indent or 2
-    offset = block_seq_indent if block_seq_indent is not None else 2
-    yaml.indent(mapping=mapping, sequence=mapping + offset, offset=offset)
-    return yaml, yaml.load(text)
+    mapping, sequence, offset = indent
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _indent_of(text: str, data: Any) -> Indent:
+    """The indentation that writes ``text`` back most faithfully: the first that gives it
+    byte for byte, else the one that keeps the most lines."""
+    _, mapping, offset = load_yaml_guess_indent(text)
+    guessed: Indent = (mapping or 2, (mapping or 2) + (offset or 0), offset or 0)
+    best, best_score = guessed, -1.0
+    for candidate in (_USUAL[0], guessed, *_USUAL[1:]):
+        rendered = _dump(_yaml(candidate), data)
+        if rendered == text:
+            return candidate
+        score = difflib.SequenceMatcher(None, text.splitlines(), rendered.splitlines()).ratio()
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 class Document:
     """The round-trip tree of one programme file and its original text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, indent: Indent | None = None) -> None:
         self.original = text
-        self._yaml, data = _yaml(text)
+        data = _yaml(indent or _USUAL[0]).load(text)
         if data is None:
             data = CommentedMap()
         if not isinstance(data, CommentedMap):
             raise ValueError("the file is not a mapping of sections")
         self.data: CommentedMap = data
+        self.indent = indent or _indent_of(text, data)
+        self._yaml = _yaml(self.indent)
         self._baseline = self._dump()
 
     def _dump(self) -> str:
-        out = io.StringIO()
-        self._yaml.dump(self.data, out)
-        return out.getvalue()
+        return _dump(self._yaml, self.data)
 
     def text(self) -> str:
         """The file as it would be written now: the original where nothing changed."""
@@ -111,26 +137,30 @@ class Document:
         """Write ``value`` at ``path``, creating the mappings on the way; a new key goes where
         ``sibling_rank`` puts it among its siblings (at the end without one)."""
         node: Any = self.data
-        for depth, part in enumerate(path[:-1]):
+        for depth, part in enumerate(path):
+            rest = path[depth + 1 :]
             if isinstance(part, int):
+                if not rest:
+                    node[part] = _node(value)
+                    return
                 node = node[part]
                 continue
-            child = node.get(part) if isinstance(node, CommentedMap) else None
-            if not isinstance(child, CommentedMap):
-                if isinstance(child, list):
-                    raise ValueError(f"{part} holds a list, not a mapping")
-                child = CommentedMap()
-                if part in node:
-                    node[part] = child
-                else:
-                    self._insert(node, part, child, path[: depth + 1])
-            node = child
-        last = path[-1]
-        new = _node(value)
-        if isinstance(last, int) or last in node:
-            node[last] = new
-        else:
-            self._insert(node, last, new, path)
+            if not isinstance(node, CommentedMap):
+                raise ValueError(f"{part} is inside something that is not a mapping")
+            child = node.get(part)
+            if rest and isinstance(child, CommentedMap):
+                node = child
+                continue
+            if rest and child is not None:
+                raise ValueError(f"{part} holds a value, not a mapping of fields")
+            new = value
+            for key in reversed(rest):
+                new = {key: new}
+            if part in node:
+                node[part] = _node(new)
+            else:
+                self._insert(node, part, _node(new), path[: depth + 1])
+            return
 
     sibling_rank: Any = None
     """A callable ``(path) -> int`` giving a key's position among its siblings (schema order)."""
@@ -143,11 +173,13 @@ class Document:
             mine = rank(path)
             earlier = [i for i, k in enumerate(keys) if rank((*path[:-1], k)) < mine]
             position = earlier[-1] + 1 if earlier else 0
-        if position == 0 and keys:
-            _move_leading_comment(parent, keys[0])
-        elif position > 0:
-            _move_trailing_comment(parent, keys[position - 1], key)
+        if position == 0 and keys and len(path) >= 2:
+            grandparent = self.get(path[:-2])
+            if isinstance(grandparent, CommentedMap):
+                _move_leading_comment(grandparent, path[-2], parent, keys[0])
         parent.insert(position, key, value)
+        if position > 0:
+            _move_trailing_comment(parent, keys[position - 1], key)
 
 
 def _node(value: Any) -> Any:
@@ -172,6 +204,8 @@ def _last_holder(parent: Any, key: Any) -> tuple[Any, Any]:
     node, at = parent, key
     while True:
         value = node[at]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and value.fa.flow_style():
+            return node, at
         if isinstance(value, CommentedMap) and len(value):
             node, at = value, list(value)[-1]
         elif isinstance(value, CommentedSeq) and len(value):
@@ -180,10 +214,15 @@ def _last_holder(parent: Any, key: Any) -> tuple[Any, Any]:
             return node, at
 
 
+def _slot(node: Any) -> int:
+    return 0 if isinstance(node, CommentedSeq) else 2
+
+
 def _move_trailing_comment(parent: CommentedMap, previous: str, key: str) -> None:
-    """Give the full-line comments after ``previous`` to the new ``key`` inserted after it."""
+    """The full-line comments after ``previous`` describe what followed it: move them below
+    the new ``key`` (inserted right after it) so they stay with what they describe."""
     holder, at = _last_holder(parent, previous)
-    slot = 0 if isinstance(holder, CommentedSeq) else 2
+    slot = _slot(holder)
     entry = holder.ca.items.get(at)
     if not entry or len(entry) <= slot or entry[slot] is None:
         return
@@ -195,17 +234,25 @@ def _move_trailing_comment(parent: CommentedMap, previous: str, key: str) -> Non
     if not own.strip():
         entry[slot] = None
     moved = CommentToken("\n" + rest, token.start_mark, None)
-    parent.ca.items.setdefault(key, [None, None, None, None])[2] = moved
+    target, target_at = _last_holder(parent, key)
+    target.ca.items.setdefault(target_at, [None, None, None, None])[_slot(target)] = moved
 
 
-def _move_leading_comment(parent: CommentedMap, first: str) -> None:
-    """Comments before a mapping's first key stay before that key when a key goes in front."""
-    comment = parent.ca.comment
-    if not comment or len(comment) < 2 or not comment[1]:
+def _move_leading_comment(
+    grandparent: CommentedMap, name: str, parent: CommentedMap, first: str
+) -> None:
+    """Comments before a mapping's first key stay before that key when a key goes in front.
+
+    ruamel keeps them with the mapping's own key in its parent (and a copy on the mapping)."""
+    entry = grandparent.ca.items.get(name)
+    if not entry or len(entry) < 4 or not entry[3]:
         return
-    entry = parent.ca.items.setdefault(first, [None, None, None, None])
-    entry[1] = list(comment[1]) + list(entry[1] or [])
-    comment[1] = None
+    tokens = list(entry[3])
+    entry[3] = None
+    if parent.ca.comment and len(parent.ca.comment) > 1:
+        parent.ca.comment[1] = None
+    own = parent.ca.items.setdefault(first, [None, None, None, None])
+    own[1] = tokens + list(own[1] or [])
 
 
 def _rebase(original: str, baseline: str, rendered: str) -> str:

@@ -166,7 +166,8 @@ class Interview:
         return self._check_text(text, self.name, self.ruleset, today=self.today)
 
     def _document(self, text: str) -> Document:
-        document = Document(text)
+        previous = getattr(self, "document", None)
+        document = Document(text, previous.indent if previous is not None else None)
         document.sibling_rank = self._rank
         return document
 

@@ -38,11 +38,17 @@ class StopInterview(Exception):  # noqa: N818 - a request, not an error
     """The person asked to stop (``.``, end of input, Ctrl-D)."""
 
 
+class ScriptError(Exception):
+    """A scripted answer that does not fit its question: stop rather than let the answers
+    that follow land on the wrong questions."""
+
+
 class Console:
     """Reads answers and writes text; scripted input is echoed so the output is a transcript."""
 
     def __init__(self, stdin: IO[str], stdout: IO[str], interactive: bool) -> None:
         self.stdin, self.stdout, self.interactive = stdin, stdout, interactive
+        self.line = 0
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -55,6 +61,12 @@ class Console:
             )
         )
 
+    def retry(self, problem: str) -> None:
+        """Say what was wrong with an answer; a script cannot answer again, so it stops."""
+        if not self.interactive:
+            raise ScriptError(f"line {self.line} of the input: {problem}")
+        self.para(problem)
+
     def ask(self, prompt: str) -> str:
         if self.interactive:
             try:
@@ -64,6 +76,7 @@ class Console:
                 raise StopInterview from None
         self.stdout.write(prompt)
         line = self.stdin.readline()
+        self.line += 1
         if not line:
             self.say()
             raise StopInterview
@@ -103,6 +116,9 @@ def run(
     )
     try:
         _converse(interview, console, path)
+    except ScriptError as error:
+        console.say(f"Stopped at {error}. {interview.answers_written} answers are saved.")
+        return 2
     except KeyboardInterrupt:
         console.say("")
         console.say(
@@ -168,7 +184,7 @@ def _ask(interview: Interview, console: Console, question: Question) -> int:
             return 0
         outcome = interview.answer(question, value)
         if outcome.refused:
-            console.para(f"Not written: {outcome.refused}. Try again.")
+            console.retry(f"Not written: {outcome.refused}.")
             continue
         for news in outcome.gaps:
             _show_gap(console, news)
@@ -229,10 +245,10 @@ def _read_one(console: Console, info: FieldInfo, prompt: str, required: bool = F
         if parsed.value is STOP:
             raise StopInterview
         if parsed.error:
-            console.para(parsed.error)
+            console.retry(parsed.error)
             continue
         if parsed.value is SKIP and required:
-            console.para("Each item needs this; type it, or '.' to stop.")
+            console.retry("Each item needs this; type it, or '.' to stop.")
             continue
         return parsed.value
 
