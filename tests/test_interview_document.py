@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import pytest
@@ -104,12 +103,7 @@ def test_empty_section_becomes_a_mapping() -> None:
 
 
 def test_new_key_goes_in_schema_order_and_comments_stay_with_what_they_describe() -> None:
-    text = (
-        "programme:\n"
-        "  name: X  # same line\n"
-        "  # where it works\n"
-        "  settings: [community]\n"
-    )
+    text = "programme:\n  name: X  # same line\n  # where it works\n  settings: [community]\n"
     document = editable(text)
     document.set(("programme", "stages"), ["secondary"])
     document.set(("programme", "id"), "p1")
