@@ -150,7 +150,7 @@ def test_text_that_reads_as_another_type_is_quoted() -> None:
     document.set(("programme", "version"), "2.0")
     document.set(("programme", "name"), "true")
     text = document.text()
-    assert text == "programme:\n  version: '2.0'\n  name: 'true'\n"
+    assert text == 'programme:\n  version: "2.0"\n  name: "true"\n'
     check_text(text, "t.yaml")
 
 

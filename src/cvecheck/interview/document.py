@@ -22,12 +22,13 @@ import difflib
 import io
 import os
 import tempfile
-from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
+import yaml as yaml_1_1
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -175,7 +176,7 @@ class Document:
             position = earlier[-1] + 1 if earlier else 0
         if position == 0 and keys and len(path) >= 2:
             grandparent = self.get(path[:-2])
-            if isinstance(grandparent, CommentedMap):
+            if isinstance(grandparent, CommentedMap) and isinstance(path[-2], str):
                 _move_leading_comment(grandparent, path[-2], parent, keys[0])
         parent.insert(position, key, value)
         if position > 0:
@@ -194,9 +195,19 @@ def _node(value: Any) -> Any:
         if all(not isinstance(v, (dict, list)) for v in value):
             seq.fa.set_flow_style()
         return seq
-    if isinstance(value, date):
-        return value
+    if isinstance(value, str) and _misread(value):
+        return DoubleQuotedScalarString(value)
     return value
+
+
+def _misread(text: str) -> bool:
+    """Whether a YAML 1.1 reader (PyYAML, many editors) would take ``text`` written plain
+    for something else: ``no`` as false, ``2.0`` as a number, a date. Such text is quoted."""
+    try:
+        read: Any = yaml_1_1.safe_load(text)
+    except yaml_1_1.YAMLError:
+        return True
+    return bool(read != text)
 
 
 def _last_holder(parent: Any, key: Any) -> tuple[Any, Any]:

@@ -248,16 +248,21 @@ class Interview:
             section_purpose=self.sections.get(section, ""),
         )
 
-    def section_rank(self, section: str) -> int:
+    def section_rank(self, section: str) -> tuple[int, int]:
+        """Where a section comes: written sections in file order, and one not yet written
+        where the writer will put it (after the written section before it in schema order)."""
+        schema_order = list(self.sections)
         written = [key for key in self.document.data if key in self.sections]
+        place = schema_order.index(section) if section in schema_order else len(schema_order)
         if section in written:
-            return written.index(section)
-        return len(written) + list(self.sections).index(section)
+            return written.index(section), -1
+        before = [s for s in schema_order[:place] if s in written]
+        return (written.index(before[-1]) if before else -1), place
 
-    def _sort_key(self, question: Question) -> tuple[int, int, int, int]:
+    def _sort_key(self, question: Question) -> tuple[Any, ...]:
         return (
             0 if question.gate else 1,
-            self.section_rank(question.section),
+            *self.section_rank(question.section),
             self.document.line_of(question.path),
             self._rank(question.path),
         )

@@ -57,7 +57,10 @@ class Console:
     def para(self, text: str, indent: str = "  ") -> None:
         self.say(
             textwrap.fill(
-                visible(text), WIDTH, initial_indent=indent, subsequent_indent=indent + "  "
+                visible(text),
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=" " * len(indent) + "  ",
             )
         )
 
@@ -117,12 +120,16 @@ def run(
     try:
         _converse(interview, console, path)
     except ScriptError as error:
-        console.say(f"Stopped at {error}. {interview.answers_written} answers are saved.")
+        console.say(
+            f"Stopped at {error} {plural(interview.answers_written, 'answer')} before it "
+            f"{'is' if interview.answers_written == 1 else 'are'} saved."
+        )
         return 2
     except KeyboardInterrupt:
         console.say("")
         console.say(
-            f"Interrupted. {interview.answers_written} answers are saved in {visible(str(path))}."
+            f"Interrupted. {plural(interview.answers_written, 'answer')} given so far "
+            f"{'is' if interview.answers_written == 1 else 'are'} saved in {visible(str(path))}."
         )
         return 130
     return 0
@@ -133,8 +140,8 @@ def _converse(interview: Interview, console: Console, path: FsPath) -> None:
     gates = sum(1 for q in questions if q.gate)
     scope = f" in section {interview.section}" if interview.section else ""
     console.say(
-        f"Interview on {visible(str(path))}{scope}: {len(questions)} fields to ask about"
-        f" ({gates} decide which rules apply)."
+        f"Interview on {visible(str(path))}{scope}: {plural(len(questions), 'field')} to ask"
+        f" about ({gates} deciding which rules apply)."
     )
     console.say(
         "Answer each question; an empty line means don't know (the field stays unstated), "
@@ -297,28 +304,43 @@ def _read_items(console: Console, info: FieldInfo) -> Any:
         items.append(item)
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _instruction(title: str) -> str:
+    """A rule title ("Tell people ...") as the end of a sentence ("to tell people ...")."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
 def _show_gap(console: Console, news: GapNews) -> None:
     console.para(
-        f"{news.gap.rstrip('.')}: that is a gap against the review's recommendation "
-        f"'{news.title}' ({news.rule_id}, {news.recommendation}). What to do: {news.remedy}",
+        f"{news.gap.rstrip('.')}: that is a gap against the review's recommendation to "
+        f"{_instruction(news.title).rstrip('.')} ({news.rule_id}). What to do: {news.remedy}",
         "  ! ",
     )
 
 
 def _show_change(console: Console, part: str, change: Change) -> None:
     what = "these questions" if part == "gates" else part
-    parts = [f"{change.answers} answers written"]
+    parts = [plural(change.answers, "answer") + " written"]
     if change.settled:
-        parts.append(
-            f"{change.settled} rules settled ({change.met} met, "
-            f"{len({g.rule_id for g in change.gaps})} with a gap, "
-            f"{change.not_applicable} do not apply)"
-        )
-    gaps = f"; {len(change.gaps)} gaps found" if change.gaps else "; no new gap"
+        gaps = len({g.rule_id for g in change.gaps})
+        kinds = [
+            f"{change.met} met" if change.met else "",
+            plural(gaps, "gap") if gaps else "",
+            f"{change.not_applicable} do not apply" if change.not_applicable else "",
+        ]
+        settled = ", ".join(k for k in kinds if k)
+        parts.append(f"{plural(change.settled, 'rule')} settled ({settled})")
     console.say()
-    console.para(f"After {what}: " + ", ".join(parts) + gaps + ".", "-- ")
+    if not change.gaps:
+        parts.append("no new gap")
+    console.para(f"After {what}: " + "; ".join(parts) + ".", "-- ")
     for news in change.gaps:
-        console.para(f"{news.rule_id} {news.gap} What to do: {news.remedy}", "   ")
+        console.para(f"{news.rule_id} gap; what to do: {news.remedy}", "   ")
 
 
 def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool) -> None:
@@ -326,12 +348,12 @@ def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool
     console.say()
     how = "Stopped" if stopped else "Done"
     console.say(
-        f"{how}: {interview.questions_asked} questions asked, {interview.answers_written} "
-        f"answers written to {visible(str(path))}."
+        f"{how}: {plural(interview.questions_asked, 'question')} asked, "
+        f"{plural(interview.answers_written, 'answer')} written to {visible(str(path))}."
     )
     console.say(
-        f"Report now: {counts[Status.PASS]} met, {counts[Status.GAP]} gaps, "
-        f"{counts[Status.CANNOT_ASSESS]} rules with questions, "
+        f"Rules now: {counts[Status.PASS]} met, {counts[Status.GAP]} with a gap, "
+        f"{counts[Status.CANNOT_ASSESS]} with questions, "
         f"{counts[Status.NOT_APPLICABLE]} not applicable, {counts[Status.WAIVED]} waived."
     )
     interview.asked.clear()
@@ -341,7 +363,7 @@ def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool
         console.say("No question is left that an answer in the file could settle.")
     else:
         console.say(
-            f"Still open: {len(still)} fields ({len(gates)} decide which rules apply). "
+            f"Still open: {plural(len(still), 'field')} ({len(gates)} deciding which rules apply). "
             f"Run 'cvecheck interview {visible(str(path))}' again to answer them."
         )
         by_section: dict[str, list[str]] = {}
