@@ -9,7 +9,9 @@ the command and puts its output in between.
     <!-- /output -->
 
 Options after the command, separated by " ;; ": ``lines=N`` keeps the first N lines of output,
-``last=N`` the last N. The script also writes docs/programme.schema.json and the fresh template
+``last=N`` the last N, ``input=PATH`` feeds that file (from the repository root) to standard
+input, one answer a line, and ``scratch`` runs the command in an empty temporary folder (for
+commands that write files, such as an interview on a new file). The script also writes docs/programme.schema.json and the fresh template
 docs/examples/new-programme.yaml. Run it from anywhere:
 
     python scripts/refresh_docs.py          # rewrite what is stale
@@ -24,6 +26,7 @@ import contextlib
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -56,18 +59,29 @@ def run(spec: str) -> str:
     command, _, options = spec.partition(" ;; ")
     args = shlex.split(command)
     first = last = None
+    stdin: str | None = None
+    scratch = False
     for option in options.split():
         key, _, value = option.partition("=")
         if key == "lines":
             first = int(value)
         elif key == "last":
             last = int(value)
+        elif key == "input":
+            stdin = (REPO / value).read_text(encoding="utf-8")
+        elif key == "scratch":
+            scratch = True
         else:
             raise ValueError(f"unknown option {option!r} in marker: cvecheck {spec}")
     if args and args[0] in DATED_COMMANDS:
         # Waivers expire: pin the date so the guides do not go stale on their own.
         args = [args[0], "--today", AS_OF, *args[1:]]
-    result = CliRunner().invoke(app, args, prog_name="cvecheck")
+    with contextlib.ExitStack() as stack:
+        if scratch:
+            stack.enter_context(
+                contextlib.chdir(stack.enter_context(tempfile.TemporaryDirectory()))
+            )
+        result = CliRunner().invoke(app, args, prog_name="cvecheck", input=stdin)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise RuntimeError(f"`cvecheck {command}` failed: {result.exception!r}")
     lines = result.output.rstrip("\n").splitlines()
