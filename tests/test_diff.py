@@ -127,8 +127,8 @@ def test_markdown_output(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     text = target.read_text(encoding="utf-8")
     assert "## Gaps opened (1)" in text
-    assert "| KEY010 | expected | cadence | question -> gap |" in text
-    assert "multi\\_agency.coordinator.named\\_post" in text
+    assert "| KEY010 | expected | cadence | question -&gt; gap |" in text
+    assert "multi_agency.coordinator.named_post" in text
 
 
 def save_report(path: Path, programme: Path, ruleset: RuleSet, today: date) -> Path:

@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cvecheck.cli import app
-from cvecheck.reporters import Format
+from cvecheck.reporters import Command, names
 
 from .tools import REPO
 
@@ -35,8 +35,8 @@ def workflow() -> dict[str, Any]:
 
 def test_formats_doc_has_a_section_for_every_format() -> None:
     text = (DOCS / "formats.md").read_text("utf-8")
-    for fmt in Format:
-        assert f"\n## `{fmt.value}`\n" in text, fmt
+    for name in names(Command.CHECK):
+        assert f"\n## `{name}`\n" in text, name
 
 
 def test_the_documented_workflow_uploads_the_sarif_its_command_writes(

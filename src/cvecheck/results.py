@@ -15,6 +15,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from cvecheck.escaping import one_line
+
 if TYPE_CHECKING:  # the rule models import pydantic; --help and --version must not pay for it
     from cvecheck.rules import Rule
 
@@ -73,23 +75,6 @@ class Issue:
 
     def __str__(self) -> str:
         return one_line(f"{self.location}: {self.message} [{self.code}]")
-
-
-def one_line(text: str) -> str:
-    """Text safe to print on one terminal line: control and format characters are escaped.
-
-    File names, keys and values from an input can hold newlines, terminal escape sequences or
-    bidirectional overrides; printed raw they would split an error line or rewrite the screen.
-    """
-    return visible(text)
-
-
-def visible(text: str, keep: str = "") -> str:
-    """Control and format characters written as escapes (``\\x1b``, ``\\u202e``) so a reader
-    sees them instead of a terminal or browser acting on them; characters in ``keep`` stay."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch in keep else ascii(ch)[1:-1] for ch in text)
 
 
 class InputError(Exception):

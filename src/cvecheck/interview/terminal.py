@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import IO, Any
 
+from cvecheck.escaping import visible
 from cvecheck.interview.document import read, write_atomic
 from cvecheck.interview.fields import FieldInfo, Kind
 from cvecheck.interview.flow import (
@@ -29,7 +30,7 @@ from cvecheck.interview.flow import (
     element,
     parse,
 )
-from cvecheck.results import Status, visible
+from cvecheck.results import Status
 
 WIDTH = 88
 

@@ -8,12 +8,13 @@ waiver changes and any other change of status. Pure functions from a Diff to tex
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
 
 from cvecheck.diff import ABSENT, Change, Diff, FileDiff, StatusChange, WaiverChange, summary_counts
+from cvecheck.escaping import markdown, markdown_code, one_line
 
 SCHEMA_VERSION = 1
 WRAP = 60
@@ -155,7 +156,9 @@ def render_text(diff: Diff) -> str:
             parts += ["", "Other status changes: none"]
         parts += ["", "Summary: " + _summary_line(item)]
     parts += _unpaired_lines(diff, bullet="- ")
-    return "\n".join(parts) + "\n"
+    # Names and paths come from the programme files: nothing that could drive the terminal
+    # leaves this renderer.
+    return "\n".join(one_line(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
 def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
@@ -172,20 +175,12 @@ def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Text safe in Markdown: no HTML tags or entities, no table breaks, no emphasis."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", " ")
-    for char in ("\\", "|", "*", "_", "`", "[", "]"):
-        text = text.replace(char, "\\" + char)
-    return text
-
-
 def render_markdown(diff: Diff) -> str:
-    lines = [f"# Changes: `{diff.old_source}` -> `{diff.new_source}`"]
+    lines = [f"# Changes: `{markdown_code(diff.old_source)}` -> `{markdown_code(diff.new_source)}`"]
     for item in diff.files:
         lines.append("")
-        lines += [f"- **{label}:** {_md(text)}" for label, text in _identity_lines(item)]
-        lines += ["", f"_{_md(item.cause())}_"]
+        lines += [f"- **{label}:** {markdown(text)}" for label, text in _identity_lines(item)]
+        lines += ["", f"_{markdown(item.cause())}_"]
         for key, heading in SECTIONS:
             changes: Sequence[Change] = getattr(item, key)
             lines += ["", f"## {heading} ({len(changes)})", ""]
@@ -197,14 +192,15 @@ def render_markdown(diff: Diff) -> str:
                 "|---|---|---|---|---|",
             ]
             lines += [
-                "| " + " | ".join(_md(cell) for cell in row) + " |" for row in _change_rows(changes)
+                "| " + " | ".join(markdown(cell) for cell in row) + " |"
+                for row in _change_rows(changes)
             ]
         lines += ["", f"## Waivers ({len(item.waivers)})", ""]
-        lines += [f"- {_md(_waiver_text(w))}" for w in item.waivers] or ["None changed."]
+        lines += [f"- {markdown(_waiver_text(w))}" for w in item.waivers] or ["None changed."]
         lines += ["", f"## Other status changes ({len(item.status_changes)})", ""]
-        lines += [f"- {_md(_status_text(s))}" for s in item.status_changes] or ["None."]
-        lines += ["", f"**Summary:** {_md(_summary_line(item))}"]
-    lines += [_md(line) if line else line for line in _unpaired_lines(diff, bullet="- ")]
+        lines += [f"- {markdown(_status_text(s))}" for s in item.status_changes] or ["None."]
+        lines += ["", f"**Summary:** {markdown(_summary_line(item))}"]
+    lines += [markdown(line) if line else line for line in _unpaired_lines(diff, bullet="- ")]
     return "\n".join(lines) + "\n"
 
 
@@ -280,9 +276,4 @@ def _change(change: Change) -> dict[str, Any]:
     }
 
 
-RENDERERS: dict[str, Callable[[Diff], str]] = {
-    "table": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
-}
 """The formats of ``cvecheck diff``, by name ("table" is the plain-text terminal view)."""

@@ -12,26 +12,32 @@ Values are escaped as GitHub's toolkit does: ``%``, CR and LF in the message; th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from cvecheck.escaping import github_data, github_property
 from cvecheck.reporters.document import reference
-from cvecheck.results import FileOutcome, Location, Report, Status, visible
+from cvecheck.results import FileOutcome, Location, Report, Status
 
 # Severity.sarif_level gives error / warning / note; GitHub calls the last one notice.
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
-def render(outcomes: Sequence[FileOutcome]) -> str:
-    lines: list[str] = []
-    for outcome in outcomes:
+class GithubAnnotations:
+    """Workflow commands, one file at a time."""
+
+    def start(self) -> str:
+        return ""
+
+    def file(self, outcome: FileOutcome) -> str:
         if outcome.report is None:
-            lines += [
+            lines = [
                 command("error", issue.location, "cvecheck: invalid programme file", issue.message)
                 for issue in outcome.issues
             ]
         else:
-            lines += _report(outcome.report)
-    return "".join(line + "\n" for line in lines)
+            lines = _report(outcome.report)
+        return "".join(line + "\n" for line in lines)
+
+    def finish(self) -> str:
+        return ""
 
 
 def _report(report: Report) -> list[str]:
@@ -58,19 +64,10 @@ def _report(report: Report) -> list[str]:
 
 def command(level: str, location: Location, title: str, message: str) -> str:
     """One workflow command line, e.g. ``::error file=a.yaml,line=3,col=5,title=T::message``."""
-    properties = [f"file={escape_property(location.file)}"]
+    properties = [f"file={github_property(location.file)}"]
     if location.line:
         properties.append(f"line={location.line}")
         if location.column:
             properties.append(f"col={location.column}")
-    properties.append(f"title={escape_property(title)}")
-    return f"::{level} {','.join(properties)}::{escape_data(message)}"
-
-
-def escape_data(text: str) -> str:
-    shown = visible(text, keep="\r\n")  # escape sequences and bidi overrides, shown not obeyed
-    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    properties.append(f"title={github_property(title)}")
+    return f"::{level} {','.join(properties)}::{github_data(message)}"

@@ -9,9 +9,9 @@ so the page can be mailed or archived as it is. Every value is escaped.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
+from cvecheck.escaping import html as escape
 from cvecheck.reporters.document import (
     Block,
     Bullets,
@@ -24,13 +24,7 @@ from cvecheck.reporters.document import (
     Table,
     report_document,
 )
-from cvecheck.results import Coverage, FileOutcome, Status, visible
-
-
-def escape(text: str) -> str:
-    """Text as HTML: markup characters escaped, control characters shown, not passed on."""
-    return html.escape(visible(text, keep="\n\t"))
-
+from cvecheck.results import Coverage, FileOutcome, Status
 
 STYLE = """
 :root { --pass: #1a7f37; --gap: #c62828; --question: #b26a00; --track: #e6e6e6; }

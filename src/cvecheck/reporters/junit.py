@@ -16,17 +16,15 @@ no timestamps, so the same input gives the same bytes.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from cvecheck import __version__
+from cvecheck.escaping import xml as clean
 from cvecheck.reporters.document import reference
 from cvecheck.reporters.text import where
 from cvecheck.results import FileOutcome, Report, RuleResult, Status
 
-# Characters XML 1.0 cannot hold at all, even escaped; a YAML string may contain them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _COUNTED = ("tests", "failures", "errors", "skipped")
 
 
@@ -40,11 +38,6 @@ def render(outcomes: Sequence[FileOutcome]) -> str:
     _count(root, list(root))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def clean(text: str) -> str:
-    """Text XML can carry: characters XML 1.0 forbids become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
 
 
 def _suite(name: str) -> ET.Element:

@@ -8,9 +8,9 @@ cannot make HTML, and dollar signs cannot start maths on GitHub.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from cvecheck.escaping import markdown as escape
 from cvecheck.reporters.document import (
     Block,
     Bullets,
@@ -23,36 +23,12 @@ from cvecheck.reporters.document import (
     Table,
     report_document,
 )
-from cvecheck.results import FileOutcome, visible
-
-# Characters that can start markup anywhere in a line. CommonMark lets a backslash escape any
-# ASCII punctuation, so the escaped text reads back as the original. Parentheses and "!" only
-# matter next to a bracket, which is always escaped; an underscore inside a word (snake_case)
-# cannot start emphasis, so it is left alone to keep paths readable.
-_INLINE_MARKUP = re.compile(r"([\\`*{}\[\]|&~#$]|(?<![^\W_])_|_(?![^\W_]))")
-# Characters that only mean something at the start of a line: list items, setext underlines.
-_LINE_START_MARKUP = re.compile(r"^([-+=])|^(\d+)([.)])")
-_WHITESPACE = re.compile(r"\s+")
+from cvecheck.results import FileOutcome
 
 
 def render(outcomes: Sequence[FileOutcome]) -> str:
     parts = [text for block in report_document(outcomes) if (text := render_block(block))]
     return "\n\n".join(parts) + "\n"
-
-
-def escape(text: str, *, line_start: bool = False) -> str:
-    """Text as literal markdown: one line, no markup, HTML or links."""
-    flat = visible(_WHITESPACE.sub(" ", text).strip())
-    escaped = _INLINE_MARKUP.sub(r"\\\1", flat)
-    # Entities, not backslashes, for angle brackets: the text then holds no tag at all, even
-    # for a reader that does not follow CommonMark's escapes.
-    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
-    if line_start:
-        escaped = _LINE_START_MARKUP.sub(
-            lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
-            escaped,
-        )
-    return escaped
 
 
 def render_block(block: Block) -> str:

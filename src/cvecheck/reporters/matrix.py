@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from tabulate import tabulate
 
-from cvecheck.results import Coverage, FileOutcome, Issue, Status, one_line
+from cvecheck.escaping import csv_cell, markdown, markdown_code, one_line
+from cvecheck.escaping import html as escape
+from cvecheck.results import Coverage, FileOutcome, Issue, Status
 
 LEGEND = (
     "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "
@@ -221,13 +222,8 @@ def render_csv(outcomes: Sequence[FileOutcome]) -> str:
                 str(cell.counts.get(Status.WAIVED, 0)),
             ]
         line += _summary_cells(row)
-        writer.writerow([_csv_safe(value) for value in line])
+        writer.writerow([csv_cell(value) for value in line])
     return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    # A spreadsheet runs a cell that starts with = + - @ as a formula; file names are user input.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -235,36 +231,24 @@ def _csv_safe(value: str) -> str:
 
 def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
     matrix = build(outcomes)
-    headers = ["Proposal", *(_md(c.title) for c in matrix.columns), "Gaps", "Questions"]
+    headers = ["Proposal", *(markdown(c.title) for c in matrix.columns), "Gaps", "Questions"]
     lines = [f"## {_heading(matrix)}", ""]
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "---|" + "---:|" * (len(headers) - 1))
     for row in matrix.rows:
-        label = f"`{_md_code(row.path)}`" + (f"<br>{_md(row.name)}" if row.name else "")
+        label = f"`{markdown_code(row.path)}`" + (f"<br>{markdown(row.name)}" if row.name else "")
         if row.checked:
             cells = [cell_text(c) for c in row.cells] + _summary_cells(row)
         else:
-            cells = [f"**invalid**: {_md(row.error)}"] + [""] * (len(matrix.columns) + 1)
+            cells = [f"**invalid**: {markdown(row.error)}"] + [""] * (len(matrix.columns) + 1)
         lines.append("| " + " | ".join([label, *cells]) + " |")
     if _several_checked(matrix):
         lines.append("| " + " | ".join(["**All proposals**", *_total_row(matrix)]) + " |")
-    lines += ["", _md(LEGEND)]
+    lines += ["", markdown(LEGEND)]
     focus = [c for c in matrix.columns if c.kind == "focus"]
     if focus:
-        lines += ["", "Focus areas: " + ", ".join(_md(c.title) for c in focus) + "."]
+        lines += ["", "Focus areas: " + ", ".join(markdown(c.title) for c in focus) + "."]
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell: no table breaks, no HTML, no emphasis."""
-    text = escape(text, quote=False).replace("\n", " ")
-    for char in ("\\", "|", "*", "_", "`", "[", "]"):
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def _md_code(text: str) -> str:
-    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -346,10 +330,4 @@ def _html_cell(cell: Coverage) -> str:
     return f'<td class="cell {band}" title="{escape(counts)}">{escape(cell_text(cell))}</td>'
 
 
-RENDERERS: dict[str, Callable[[Sequence[FileOutcome]], str]] = {
-    "table": render_table,
-    "csv": render_csv,
-    "markdown": render_markdown,
-    "html": render_html,
-}
 """The formats of ``cvecheck compare``, by name."""

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cvecheck import __version__
-from cvecheck.reporters.markdown import escape as md
+from cvecheck.escaping import markdown as md
 from cvecheck.results import (
     FileOutcome,
     Finding,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cvecheck.results import Location, Status, one_line
+from cvecheck.escaping import one_line
+from cvecheck.results import Location, Status
 
 STATUS_LABEL: dict[Status, str] = {
     Status.PASS: "pass",
