@@ -359,3 +359,44 @@ def test_sigint_while_writing_never_leaves_a_half_written_file(tmp_path: Path) -
         process.wait(timeout=60)
         check_text(target.read_text(encoding="utf-8"), "p.yaml")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml"]
+
+
+def test_a_waiver_is_offered_for_a_new_gap_when_asked_for(tmp_path: Path) -> None:
+    target = tmp_path / "p.yaml"
+    target.write_text(programme_template(), encoding="utf-8")
+    script = "n\nAnalysis planned for the spring\nProgramme board\n2099-01-01\n"
+    result = interview(target, script, "--section", "gender", "--offer-waivers")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "record a waiver for INT003" in " ".join(result.stdout.split())
+    text = target.read_text(encoding="utf-8")
+    assert (
+        "waivers:\n"
+        "  - rule: INT003\n"
+        "    reason: Analysis planned for the spring\n"
+        "    approved_by: Programme board\n"
+        "    expires: 2099-01-01\n"
+    ) in text
+    assert statuses(target)["INT003"] is Status.WAIVED
+    # without the option nothing is offered, and the next line answers nothing else
+    plain = tmp_path / "q.yaml"
+    plain.write_text(programme_template(), encoding="utf-8")
+    result = interview(plain, "n\n", "--section", "gender")
+    assert "waiver" not in result.stdout
+    assert statuses(plain)["INT003"] is Status.GAP
+
+
+def test_a_file_that_cannot_be_checked_is_an_input_error(tmp_path: Path) -> None:
+    target = tmp_path / "p.yaml"
+    target.write_text("programme:\n  nmae: Riverside\n", encoding="utf-8")
+    result = interview(target, "")
+    assert result.returncode == 2
+    assert "p.yaml:2:3" in result.stderr and "not a known field" in result.stderr
+    assert target.read_text(encoding="utf-8") == "programme:\n  nmae: Riverside\n"
+
+
+def test_control_characters_in_a_file_name_are_shown_escaped(tmp_path: Path) -> None:
+    target = tmp_path / "p\x1b[2J.yaml"
+    result = interview(target, ".\n")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "p\\x1b[2J.yaml" in result.stdout

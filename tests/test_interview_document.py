@@ -199,3 +199,18 @@ def test_a_file_with_dashes_at_the_key_column_gets_new_items_in_its_own_style() 
     document = editable(text)
     document.set(("multi_agency", "partners"), [{"agency": "Police", "sector": "police"}])
     assert document.text() == text + "  - agency: Police\n    sector: police\n"
+
+
+def test_an_item_appended_to_a_list_goes_before_the_comments_that_follow_it() -> None:
+    text = "waivers:\n  - rule: INT001\n    reason: old\n# --- where it comes from\nsources:\n"
+    document = editable(text)
+    document.set(("waivers", 1), {"rule": "INT003", "reason": "new"})
+    assert document.text() == (
+        "waivers:\n"
+        "  - rule: INT001\n"
+        "    reason: old\n"
+        "  - rule: INT003\n"
+        "    reason: new\n"
+        "# --- where it comes from\n"
+        "sources:\n"
+    )

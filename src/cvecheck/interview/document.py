@@ -74,16 +74,24 @@ def _indent_of(text: str, data: Any) -> Indent:
     return best
 
 
+class CannotEditError(Exception):
+    """The file is valid for the checker but cannot be edited in place (say, not a mapping)."""
+
+
 class Document:
     """The round-trip tree of one programme file and its original text."""
 
     def __init__(self, text: str, indent: Indent | None = None) -> None:
         self.original = text
-        data = _yaml(indent or _USUAL[0]).load(text)
+        try:
+            data = _yaml(indent or _USUAL[0]).load(text)
+        except Exception as error:  # ruamel's parser is stricter than the checker's in places
+            problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise CannotEditError(f"cannot be edited in place: {problem}") from None
         if data is None:
             data = CommentedMap()
         if not isinstance(data, CommentedMap):
-            raise ValueError("the file is not a mapping of sections")
+            raise CannotEditError("cannot be edited in place: it is not a mapping of sections")
         self.data: CommentedMap = data
         self.indent = indent or _indent_of(text, data)
         self._yaml = _yaml(self.indent)
@@ -142,7 +150,12 @@ class Document:
             rest = path[depth + 1 :]
             if isinstance(part, int):
                 if not rest:
-                    node[part] = _node(value)
+                    if part == len(node):
+                        node.append(_node(value))
+                        if part > 0:
+                            _move_trailing_comment(node, part - 1, part)
+                    else:
+                        node[part] = _node(value)
                     return
                 node = node[part]
                 continue
@@ -150,6 +163,9 @@ class Document:
                 raise ValueError(f"{part} is inside something that is not a mapping")
             child = node.get(part)
             if rest and isinstance(child, CommentedMap):
+                node = child
+                continue
+            if rest and isinstance(rest[0], int) and isinstance(child, CommentedSeq):
                 node = child
                 continue
             if rest and child is not None:
@@ -229,7 +245,7 @@ def _slot(node: Any) -> int:
     return 0 if isinstance(node, CommentedSeq) else 2
 
 
-def _move_trailing_comment(parent: CommentedMap, previous: str, key: str) -> None:
+def _move_trailing_comment(parent: Any, previous: str | int, key: str | int) -> None:
     """The full-line comments after ``previous`` describe what followed it: move them below
     the new ``key`` (inserted right after it) so they stay with what they describe."""
     holder, at = _last_holder(parent, previous)

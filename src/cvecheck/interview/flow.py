@@ -139,6 +139,7 @@ class Interview:
         today: date | None = None,
         save: Callable[[str], None] | None = None,
         schema: Schema | None = None,
+        waivers_allowed: bool = False,
     ) -> None:
         from cvecheck import check_text
 
@@ -151,6 +152,9 @@ class Interview:
         if section is not None and section not in self.sections:
             raise ValueError(f"no section {section!r}; choose from {', '.join(self.sections)}")
         self.section = section
+        self.waivers_allowed = waivers_allowed
+        """Whether the front end may offer to record a waiver for a gap an answer reveals
+        (only where the configuration accepts waivers in the programme file)."""
         self._save = save
         self.report = self._check(text)  # raises InputError for a file that cannot be checked
         self.first_report = self.report
@@ -286,21 +290,35 @@ class Interview:
         if value is SKIP:
             self.skip(question)
             return Outcome()
+        outcome = self._write(question.path, value)
+        if outcome.written:
+            self.asked.add(question.path)
+            self.questions_asked += 1
+            self.answers_written += 1
+        return outcome
+
+    def record_waiver(self, rule_id: str, reason: str, approved_by: str, expires: date) -> Outcome:
+        """Add a waiver for ``rule_id`` to the file's ``waivers`` list (created if empty)."""
+        if not self.waivers_allowed:
+            return Outcome(refused="waivers in the programme file are not allowed here")
+        entry = {"rule": rule_id, "reason": reason, "approved_by": approved_by, "expires": expires}
+        current = self.document.get(("waivers",))
+        if isinstance(current, list):
+            return self._write(("waivers", len(current)), entry)
+        return self._write(("waivers",), [entry])
+
+    def _write(self, path: Path, value: Any) -> Outcome:
         before_text, before = self.text(), self.report
         try:
-            self.document.set(question.path, value)
+            self.document.set(path, value)
             after_text = self.document.text()
             report = self._check(after_text)
         except (InputError, ValueError) as error:
             self.document = self._document(before_text)
             issues = getattr(error, "issues", None)
-            message = issues[0].message if issues else str(error)
-            return Outcome(refused=message)
-        self.asked.add(question.path)
-        self.questions_asked += 1
+            return Outcome(refused=issues[0].message if issues else str(error))
         if self._save is not None:
             self._save(after_text)
-        self.answers_written += 1
         self.report = report
         self.document = self._document(after_text)
         return Outcome(written=True, gaps=self.new_gaps(before, report))

@@ -99,6 +99,7 @@ def run(
     stdout: IO[str] | None = None,
     interactive: bool | None = None,
     new_file: Callable[[FsPath], None] | None = None,
+    waivers: bool = False,
 ) -> int:
     """Interview on ``path``; returns the exit code (0 done or stopped, 130 interrupted)."""
     stdin = stdin or sys.stdin
@@ -117,6 +118,7 @@ def run(
         section=section,
         today=today,
         save=lambda new_text: write_atomic(path, new_text),
+        waivers_allowed=waivers,
     )
     try:
         _converse(interview, console, path)
@@ -196,7 +198,29 @@ def _ask(interview: Interview, console: Console, question: Question) -> int:
             continue
         for news in outcome.gaps:
             _show_gap(console, news)
+            if interview.waivers_allowed:
+                _offer_waiver(interview, console, news)
         return 1
+
+
+def _offer_waiver(interview: Interview, console: Console, news: GapNews) -> None:
+    """Record an accepted gap in the file's waivers, if the person says who approved it."""
+    console.para(
+        f"To accept this gap for now, record a waiver for {news.rule_id}: give the reason "
+        "(empty line: no waiver)."
+    )
+    text = FieldInfo("waivers.reason", Kind.TEXT)
+    reason = _read_one(console, text, "  reason > ")
+    if reason is SKIP:
+        return
+    approved_by = _read_one(console, text, "  approved by (name or role) > ", required=True)
+    until = FieldInfo("waivers.expires", Kind.DATE)
+    expires = _read_one(console, until, f"  until (YYYY-MM-DD, e.g. {EXAMPLE_DATE}) > ", True)
+    outcome = interview.record_waiver(news.rule_id, reason, approved_by, expires)
+    if outcome.refused:
+        console.para(f"Not written: {outcome.refused}.")
+    else:
+        console.para(f"Waiver for {news.rule_id} written; the report shows the gap as waived.")
 
 
 def _show_question(console: Console, question: Question) -> None:
@@ -256,7 +280,7 @@ def _read_one(console: Console, info: FieldInfo, prompt: str, required: bool = F
             console.retry(parsed.error)
             continue
         if parsed.value is SKIP and required:
-            console.retry("Each item needs this; type it, or '.' to stop.")
+            console.retry("This is needed; type it, or '.' to stop.")
             continue
         return parsed.value
 
