@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -242,14 +243,11 @@ class Terminal:
     def expect(self, text: str, timeout: float = 60) -> None:
         """Wait for ``text`` after what was last expected; line breaks count as spaces."""
         deadline = time.monotonic() + timeout
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in text.split(" ")))
         while True:
-            fresh = self.output[self.seen :]
-            at = fresh.find(text)
-            if at >= 0:
-                self.seen += at + len(text)
-                return
-            if text in " ".join(fresh.split()):
-                self.seen = len(self.output)
+            found = pattern.search(self.output, self.seen)
+            if found:
+                self.seen = found.end()
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
