@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -208,8 +208,9 @@ class Interview:
             found += self._leaves((*path, child))
         return found
 
-    def open_questions(self) -> list[Question]:
-        """Every field still to ask about, gates first, then by section and place in the file."""
+    def open_questions(self, *, again: bool = False) -> list[Question]:
+        """Every field still to ask about, gates first, then by section and place in the file;
+        with ``again``, fields already asked and left unanswered too (what is still open)."""
         entries: dict[Path, dict[str, Any]] = {}
         self.unanswerable = []
         for result in self.report.results:
@@ -220,7 +221,7 @@ class Interview:
                 if not paths:
                     self.unanswerable.append((result.rule_id, finding.message))
                 for path in paths:
-                    if path in self.asked or not self._in_scope(path):
+                    if (path in self.asked and not again) or not self._in_scope(path):
                         continue
                     entry = entries.setdefault(path, {"gate": False, "rules": [], "text": ""})
                     entry["gate"] |= finding.requirement == GATE
@@ -446,13 +447,3 @@ def _choice(choices: tuple[Choice, ...], typed: str) -> Choice | None:
         if lowered in (str(choice.value).lower(), choice.label.lower()):
             return choice
     return None
-
-
-@dataclass
-class Tally:
-    """Running counts a front end keeps for its closing note."""
-
-    asked: int = 0
-    written: int = 0
-    gates: int = 0
-    gaps: list[GapNews] = field(default_factory=list)

@@ -144,7 +144,12 @@ def _converse(interview: Interview, console: Console, path: FsPath) -> None:
     scope = f" in section {interview.section}" if interview.section else ""
     console.say(
         f"Interview on {visible(str(path))}{scope}: {plural(len(questions), 'field')} to ask"
-        f" about ({gates} deciding which rules apply)."
+        f" about ({gates} deciding which rules apply)"
+        + (
+            "."
+            if scope
+            else f"; the report lists {plural(interview.question_lines(), 'question')}."
+        )
     )
     console.say(
         "Answer each question; an empty line means don't know (the field stays unstated), "
@@ -381,8 +386,7 @@ def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool
         f"{counts[Status.CANNOT_ASSESS]} with questions, "
         f"{counts[Status.NOT_APPLICABLE]} not applicable, {counts[Status.WAIVED]} waived."
     )
-    interview.asked.clear()
-    still = interview.open_questions()
+    still = interview.open_questions(again=True)
     gates = [q for q in still if q.gate]
     if not still:
         console.say("No question is left that an answer in the file could settle.")
