@@ -105,7 +105,8 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         metavar="DIR",
-        help="A rule pack folder to use instead of the built-in one (repeatable).",
+        help="A rule pack folder to use instead of the built-in one (repeatable); "
+        "builtin:crest and builtin:practice name the shipped packs.",
     ),
 ]
 

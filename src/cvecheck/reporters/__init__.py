@@ -46,6 +46,9 @@ class Format:
     renderer: str
     """``module:attribute`` under cvecheck.reporters: a ReportRenderer class for check, or a
     function of the command's result."""
+    kind: str
+    """The family of text it writes (terminal, json, markdown, html, xml, csv, github): what
+    "escaped" means for it, which the hostile-input tests check."""
     summary: str
 
     def load(self) -> Any:
@@ -57,28 +60,38 @@ _C, _M, _D = Command.CHECK, Command.COMPARE, Command.DIFF
 _R, _V, _E = Command.RULES, Command.COVERAGE, Command.EXPLAIN
 
 FORMATS: tuple[Format, ...] = (
-    Format(_C, "table", "table:TableReport", "the report for a terminal (the default)"),
-    Format(_C, "json", "json_:render", "the whole report as JSON (docs/report.schema.json)"),
-    Format(_C, "markdown", "markdown:render", "a Markdown document"),
-    Format(_C, "html", "html:render", "a self-contained HTML page"),
-    Format(_C, "sarif", "sarif:render", "SARIF 2.1.0 for code-scanning tools"),
-    Format(_C, "sarif-github", "sarif:render_code_scanning", "SARIF with open gaps only"),
-    Format(_C, "junit", "junit:render", "JUnit XML, one test case per rule"),
-    Format(_C, "github", "github:GithubAnnotations", "GitHub Actions annotations"),
-    Format(_C, "matrix", "matrix:render_table", "the comparison matrix as a table"),
-    Format(_M, "table", "matrix:render_table", "the comparison matrix for a terminal"),
-    Format(_M, "csv", "matrix:render_csv", "one line per proposal, for spreadsheets"),
-    Format(_M, "markdown", "matrix:render_markdown", "a Markdown table"),
-    Format(_M, "html", "matrix:render_html", "a self-contained HTML page"),
-    Format(_D, "table", "diff:render_text", "the changes for a terminal"),
-    Format(_D, "json", "diff:render_json", "the changes as JSON (docs/diff.schema.json)"),
-    Format(_D, "markdown", "diff:render_markdown", "a Markdown document"),
-    Format(_R, "table", "catalogue:rules_table", "one line per rule"),
-    Format(_R, "markdown", "catalogue:rules_reference", "the rules reference (docs/rules.md)"),
-    Format(_R, "json", "catalogue:rules_json", "every rule's metadata as JSON"),
-    Format(_V, "table", "catalogue:coverage_table", "each recommendation and its rules"),
-    Format(_V, "json", "catalogue:coverage_json", "the same as JSON"),
-    Format(_E, "markdown", "catalogue:explain_rule", "one rule explained, as Markdown"),
+    Format(_C, "table", "table:TableReport", "terminal", "the report for a terminal (the default)"),
+    Format(
+        _C, "json", "json_:render", "json", "the whole report as JSON (docs/report.schema.json)"
+    ),
+    Format(_C, "markdown", "markdown:render", "markdown", "a Markdown document"),
+    Format(_C, "html", "html:render", "html", "a self-contained HTML page"),
+    Format(_C, "sarif", "sarif:render", "json", "SARIF 2.1.0 for code-scanning tools"),
+    Format(_C, "sarif-github", "sarif:render_code_scanning", "json", "SARIF with open gaps only"),
+    Format(_C, "junit", "junit:render", "xml", "JUnit XML, one test case per rule"),
+    Format(_C, "github", "github:GithubAnnotations", "github", "GitHub Actions annotations"),
+    Format(_C, "matrix", "matrix:render_table", "terminal", "the comparison matrix as a table"),
+    Format(_M, "table", "matrix:render_table", "terminal", "the comparison matrix for a terminal"),
+    Format(_M, "csv", "matrix:render_csv", "csv", "one line per proposal, for spreadsheets"),
+    Format(_M, "markdown", "matrix:render_markdown", "markdown", "a Markdown table"),
+    Format(_M, "html", "matrix:render_html", "html", "a self-contained HTML page"),
+    Format(_D, "table", "diff:render_text", "terminal", "the changes for a terminal"),
+    Format(_D, "json", "diff:render_json", "json", "the changes as JSON (docs/diff.schema.json)"),
+    Format(_D, "markdown", "diff:render_markdown", "markdown", "a Markdown document"),
+    Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule"),
+    Format(
+        _R,
+        "markdown",
+        "catalogue:rules_reference",
+        "markdown",
+        "the rules reference (docs/rules.md)",
+    ),
+    Format(_R, "json", "catalogue:rules_json", "json", "every rule's metadata as JSON"),
+    Format(
+        _V, "table", "catalogue:coverage_table", "terminal", "each recommendation and its rules"
+    ),
+    Format(_V, "json", "catalogue:coverage_json", "json", "the same as JSON"),
+    Format(_E, "markdown", "catalogue:explain_rule", "markdown", "one rule explained, as Markdown"),
 )
 
 

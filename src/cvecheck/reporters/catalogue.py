@@ -14,7 +14,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from cvecheck.catalogue import explain, rules_markdown
+from cvecheck.catalogue import explain, rule_document, rules_markdown
 from cvecheck.escaping import one_line
 from cvecheck.rules import CompiledRule, Rule, RuleSet
 
@@ -41,21 +41,9 @@ def rules_table(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
 
 
 def rules_json(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
-    """The chosen rules' metadata as a JSON list."""
-    rows = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "title": r.title,
-            "section": r.source.section,
-            "recommendation": r.source.recommendation,
-            "focus_area": r.focus.value if r.focus else None,
-            "severity": r.severity.value,
-            "evidence": r.evidence.value,
-        }
-        for r in chosen
-    ]
-    return json.dumps(rows, indent=2) + "\n"
+    """The chosen rules as a JSON list: where each comes from (quote or practice source, pack),
+    its severity and the words that set it, and each requirement's basis."""
+    return json.dumps([rule_document(r) for r in chosen], indent=2) + "\n"
 
 
 def rules_reference(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
@@ -73,7 +61,7 @@ def coverage_table(document: dict[str, Any]) -> str:
             textwrap.fill(", ".join(r["rules"]) or "-", 24),
             textwrap.fill(one_line(r["note"]), 40),
         ]
-        for r in document["recommendations"]
+        for r in document["recommendations"] + document["standards"]
     ]
     table = tabulate(
         rows,
@@ -81,11 +69,18 @@ def coverage_table(document: dict[str, Any]) -> str:
         tablefmt="simple",
     )
     summary = document["summary"]
-    return (
-        f"{table}\n\n{summary['recommendations']} recommendations: {summary['full']} fully "
-        f"encoded, {summary['partial']} partly, {summary['manual']} not mechanically checkable, "
-        f"{summary['missing']} missing; {summary['rules']} rules.\n"
+    standards = f" and {summary['standards']} practice standards" if summary["standards"] else ""
+    text = (
+        f"{table}\n\n{summary['recommendations']} recommendations{standards}: "
+        f"{summary['full']} fully encoded, {summary['partial']} partly, {summary['manual']} not "
+        f"mechanically checkable, {summary['missing']} missing; {summary['rules']} rules.\n"
     )
+    if document["findings"]:
+        text += "\nKey findings of the review (context, not recommendations):\n"
+        for finding in document["findings"]:
+            cited = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
+            text += f"  {finding['number']}. {one_line(finding['summary'])}{cited}\n"
+    return text
 
 
 def coverage_json(document: dict[str, Any]) -> str:

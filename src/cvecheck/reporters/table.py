@@ -108,7 +108,8 @@ def render_one(report: Report) -> str:
             )
             rows.append(
                 [
-                    result.rule_id,
+                    # A practice-pack finding is marked: its standard is not the review's.
+                    result.rule_id + ("\n(practice)" if rule.practice_source else ""),
                     rule.severity.value,
                     where(result.location),
                     missing,
