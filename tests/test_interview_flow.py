@@ -187,3 +187,10 @@ def test_parse_understands_each_kind_of_answer() -> None:
 def test_plain_question_drops_only_a_trailing_list_of_field_names() -> None:
     assert plain_question("Is it so (a.b, c.d)?") == "Is it so?"
     assert plain_question("Is it so (for example, yes)?") == "Is it so (for example, yes)?"
+
+
+def test_why_it_matters_is_the_first_sentence_of_the_reason() -> None:
+    from cvecheck.interview.terminal import _sentence
+
+    assert _sentence("It helps, e.g. with trust. It also costs.") == "It helps, e.g. with trust."
+    assert _sentence("One   sentence\nonly") == "One sentence only"

@@ -9,6 +9,7 @@ obeyed.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -251,8 +252,11 @@ def _show_question(console: Console, question: Question) -> None:
 def _sentence(text: str) -> str:
     """The first sentence of a rule's reason: enough to say why, short enough to read."""
     text = " ".join(text.split())
-    end = text.find(". ")
-    return text if end < 0 else text[: end + 1]
+    end = _SENTENCE_END.search(text)
+    return text if end is None else text[: end.start() + 1]
+
+
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\. (?=[A-Z])")
 
 
 _HINTS = {
