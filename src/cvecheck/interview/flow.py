@@ -223,12 +223,13 @@ class Interview:
                 for path in paths:
                     if (path in self.asked and not again) or not self._in_scope(path):
                         continue
-                    entry = entries.setdefault(path, {"gate": False, "rules": [], "text": ""})
+                    entry = entries.setdefault(path, {"gate": False, "rules": [], "texts": {}})
                     entry["gate"] |= finding.requirement == GATE
                     if result.rule_id not in entry["rules"]:
                         entry["rules"].append(result.rule_id)
-                    if single and not entry["text"]:
-                        entry["text"] = plain_question(finding.message)
+                    if single:
+                        text = plain_question(finding.message)
+                        entry["texts"][text] = entry["texts"].get(text, 0) + 1
         questions = [self._question(path, entry) for path, entry in entries.items()]
         return sorted(questions, key=self._sort_key)
 
@@ -246,7 +247,10 @@ class Interview:
         return Question(
             path=path,
             field=info,
-            text=entry["text"] or info.description,
+            # the question most of the waiting rules ask, in their words
+            text=max(entry["texts"], key=entry["texts"].get)
+            if entry["texts"]
+            else info.description,
             gate=entry["gate"],
             reasons=reasons,
             section=section,
