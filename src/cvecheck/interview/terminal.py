@@ -405,4 +405,9 @@ def _closing(interview: Interview, console: Console, path: FsPath, stopped: bool
         for name, fields in by_section.items():
             short = [f.removeprefix(name + ".") for f in fields]
             console.para(f"{name}: {', '.join(short)}")
+    unanswerable = sorted(set(interview.unanswerable))
+    if unanswerable:
+        console.say("Not asked here, since no single field answers them (see the full report):")
+        for rule_id, message in unanswerable:
+            console.para(f"{rule_id}: {message}")
     console.say(f"Full report: cvecheck check {visible(str(path))}")
