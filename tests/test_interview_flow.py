@@ -194,3 +194,43 @@ def test_why_it_matters_is_the_first_sentence_of_the_reason() -> None:
 
     assert _sentence("It helps, e.g. with trust. It also costs.") == "It helps, e.g. with trust."
     assert _sentence("One   sentence\nonly") == "One sentence only"
+
+
+UNNAMED = """\
+id: INT006
+name: unnamed-question
+title: A question that names no field
+source: {section: interview, recommendation: 4}
+quote: "A fixture recommendation: programmes should do this."
+wording: "should"
+severity: advisory
+evidence: limited-evidence
+recommendation: Partners from one sector at least.
+why: A fixture.
+requirements:
+  - name: one-sector
+    basis: stated
+    require: {multi_agency.partner_sector_count: {type: integer, minimum: 1}}
+    gap: No partner sector.
+    ask: How many sectors do the partners come from?
+remediation: Name a partner.
+examples:
+  pass:
+    - multi_agency: {partners: [{agency: Police, sector: police}]}
+  gap:
+    - multi_agency: {partners: []}
+  cannot_assess:
+    - programme: {name: Silent}
+"""
+
+
+def test_a_question_no_field_answers_is_kept_aside_not_lost(tmp_path: Path) -> None:
+    import shutil
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(PACK, pack_dir)
+    (pack_dir / "INT006-unnamed-question.yaml").write_text(UNNAMED, encoding="utf-8")
+    interview = start(load_rules([pack_dir]))
+    asked = names(interview)
+    assert "multi_agency.partners" in asked  # from INT004, which names the field
+    assert ("INT006", "How many sectors do the partners come from?") in interview.unanswerable
