@@ -223,13 +223,16 @@ class Interview:
                 for path in paths:
                     if (path in self.asked and not again) or not self._in_scope(path):
                         continue
-                    entry = entries.setdefault(path, {"gate": False, "rules": [], "texts": {}})
+                    entry = entries.setdefault(
+                        path, {"gate": False, "rules": [], "texts": {}, "asks": {}}
+                    )
                     entry["gate"] |= finding.requirement == GATE
                     if result.rule_id not in entry["rules"]:
                         entry["rules"].append(result.rule_id)
                     if single:
                         text = plain_question(finding.message)
                         entry["texts"][text] = entry["texts"].get(text, 0) + 1
+                        entry["asks"].setdefault(result.rule_id, text)
         questions = [self._question(path, entry) for path, entry in entries.items()]
         return sorted(questions, key=self._sort_key)
 
@@ -239,18 +242,19 @@ class Interview:
     def _question(self, path: Path, entry: dict[str, Any]) -> Question:
         info = self.schema.field(path)
         assert info is not None
+        texts: dict[str, int] = entry["texts"]
+        # the question most of the waiting rules ask, in their words; their reasons first
+        text = max(texts, key=lambda t: texts[t]) if texts else info.description
+        order = sorted(entry["rules"], key=lambda rule_id: entry["asks"].get(rule_id) != text)
         rules = self.report.rules
         reasons = tuple(
-            Reason(rule_id, rules[rule_id].title, rules[rule_id].why) for rule_id in entry["rules"]
+            Reason(rule_id, rules[rule_id].title, rules[rule_id].why) for rule_id in order
         )
         section = str(path[0])
         return Question(
             path=path,
             field=info,
-            # the question most of the waiting rules ask, in their words
-            text=max(entry["texts"], key=entry["texts"].get)
-            if entry["texts"]
-            else info.description,
+            text=text,
             gate=entry["gate"],
             reasons=reasons,
             section=section,
