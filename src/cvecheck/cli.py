@@ -819,8 +819,14 @@ def interview(
     Comments, key order and untouched lines are kept. An empty answer means don't know; '.'
     stops. When standard input is not a terminal, each line answers the next question.
     """
+    import signal
+
     from cvecheck.interview.document import CannotEditError
     from cvecheck.interview.terminal import run
+
+    # The interview saves the answers given so far on Ctrl-C, so it wants the KeyboardInterrupt
+    # that main() otherwise replaces (it runs no worker processes).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def new_file(target: Path) -> None:
         from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
@@ -846,8 +852,8 @@ def _programme_waivers_allowed(path: Path) -> bool:
     """Whether the configuration in force for ``path`` accepts waivers in programme files."""
     from cvecheck import config as configuration
 
-    settings = configuration.resolve(configuration.CommandLine(), [str(path)], None)
-    return bool(getattr(settings, "programme_waivers", True))
+    del path  # one configuration per run, found from the working folder, whatever the file
+    return configuration.resolve(configuration.CommandLine(), None).programme_waivers
 
 
 def _ruleset(rules: list[Path] | None) -> RuleSet:
