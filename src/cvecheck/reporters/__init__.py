@@ -82,6 +82,7 @@ FORMATS: tuple[Format, ...] = (
         _D, "json", "changes:render_json", "json", "the changes as JSON (docs/diff.schema.json)"
     ),
     Format(_D, "markdown", "changes:render_markdown", "markdown", "a Markdown document"),
+    Format(_D, "html", "changes:render_html", "html", "a self-contained HTML page"),
     Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule"),
     Format(
         _R,

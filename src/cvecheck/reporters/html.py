@@ -86,7 +86,11 @@ _SEGMENTS = ((Status.PASS, "pass"), (Status.GAP, "gap"), (Status.CANNOT_ASSESS, 
 
 
 def render(outcomes: Sequence[FileOutcome]) -> str:
-    blocks = report_document(outcomes)
+    return page(report_document(outcomes))
+
+
+def page(blocks: Sequence[Block]) -> str:
+    """A self-contained page of document blocks, titled by its first heading."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "cvecheck report")
     body = "\n".join(render_block(block) for block in blocks)
     return (
