@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXAMPLE ?= programme_examples/community-mentoring.yaml
+EXAMPLE ?= programme_examples/online-counter-messaging.yaml
 
 .PHONY: demo test test-fast lint install clean generated bench bench-tools
 

@@ -72,7 +72,10 @@ def run(spec: str) -> str:
             raise ValueError(f"unknown option {option!r} in marker: cvecheck {spec}")
     if args and args[0] in DATED_COMMANDS:
         args = [args[0], "--today", AS_OF, *args[1:]]
-    result = CliRunner().invoke(app, args, prog_name="cvecheck")
+    # The guides show what an 80-column terminal shows, whatever the terminal running this.
+    result = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1"}).invoke(
+        app, args, prog_name="cvecheck"
+    )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise RuntimeError(f"`cvecheck {command}` failed: {result.exception!r}")
     lines = result.output.rstrip("\n").splitlines()

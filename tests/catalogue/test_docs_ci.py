@@ -71,7 +71,7 @@ def test_the_documented_pre_commit_config_names_the_shipped_hook() -> None:
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
     [config] = [b for b in yaml_blocks((DOCS / "ci.md").read_text("utf-8")) if "repos" in b]
     assert config["repos"][0]["hooks"][0]["id"] == hook["id"] == "cvecheck"
-    assert hook["entry"] == "cvecheck check" and hook["language"] == "python"
+    assert hook["entry"] == "cvecheck check --format concise" and hook["language"] == "python"
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def test_exit_2_for_invalid_rules(tmp_path: Path) -> None:
     )
     code, _, err = run("check", "--rules", str(pack), write(tmp_path, PASSING))
     assert code == 2
-    assert "DEM002-gender-analysis.yaml:7:1" in err and "'urgent' is not allowed" in err
+    assert "DEM002-gender-analysis.yaml:7:1" in err and "'urgent' is not one of the choices" in err
 
 
 def test_exit_2_for_a_rule_whose_schema_cannot_be_used(tmp_path: Path) -> None:
@@ -191,7 +191,7 @@ def test_shipped_example_report_leads_with_focus_areas() -> None:
         "Evaluation of online work",
         "Multi-agency coordination",
     ):
-        assert area in out
+        assert area in " ".join(out.split())  # a narrow terminal may wrap a long name
 
 
 def test_version() -> None:
@@ -234,6 +234,6 @@ def test_today_judges_waiver_expiry_as_of_a_date(tmp_path: Path) -> None:
     after, out_after, _ = run("check", "--rules", PACK, "--today", "2027-02-01", path)
     assert (before, after) == (0, 1)
     assert "Waived (1)" in out_before
-    assert "the waiver for DEM001 expired on 2027-01-31" in out_after
+    assert "the waiver for DEM001 expired on 2027-01-31" in " ".join(out_after.split())
     bad, _, _ = run("check", "--rules", PACK, "--today", "31/01/2027", path)
     assert bad == 2

@@ -84,7 +84,7 @@ def test_invalid_input_raises_input_error_with_locations(ruleset: RuleSet) -> No
         cvecheck.check_text("formers:\n  used: maybe\n", "draft.yaml", ruleset)
     (issue,) = caught.value.issues
     assert (issue.location.file, issue.location.line, issue.location.column) == ("draft.yaml", 2, 3)
-    assert issue.code == "invalid-bool-type"
+    assert issue.code == "not-true-or-false"
 
 
 def test_load_rules_reports_a_broken_pack(tmp_path: Path) -> None:

@@ -164,8 +164,8 @@ def test_invalid_configuration_is_an_input_error_with_a_location(
         resolve(CommandLine(), [str(tmp_path / "p.yaml")], None)
     assert {i.location.file for i in error.value.issues} == {str(path)}
     if expected is None:  # a YAML syntax error: the loader's own message, located
-        assert error.value.issues[0].code == "yaml-syntax"
-        assert error.value.issues[0].location.line == 2
+        assert error.value.issues[0].code == "yaml-unclosed"
+        assert error.value.issues[0].location.line == 1  # where the list opens
         return
     assert issues_of(error) == [
         (line, column, message.format(dir=tmp_path)) for line, column, message in expected

@@ -77,13 +77,17 @@ def test_missing_path_is_located_at_its_nearest_ancestor() -> None:
 
 def test_syntax_error_has_line_and_column() -> None:
     issue = issue_of("programme:\n  name: [unclosed\n  other: 1\n")
-    assert issue.code == "yaml-syntax"
-    assert issue.location.line == 3
+    assert issue.code == "yaml-unclosed"
+    assert (issue.location.line, issue.location.column) == (2, 9)  # where the list opens
+    assert issue.source == "  name: [unclosed"
+    issue = issue_of("programme:\n  name: x\n  bad line here\n")
+    assert issue.code in ("yaml-syntax", "yaml-missing-colon", "yaml-indentation")
+    assert issue.location.line >= 3
 
 
 def test_tab_indentation_is_explained() -> None:
     issue = issue_of("programme:\n\tname: x\n")
-    assert issue.code == "yaml-syntax"
+    assert issue.code == "yaml-tab"
     assert "tab" in issue.message
     assert (issue.location.line, issue.location.column) == (2, 1)
 

@@ -87,7 +87,7 @@ def test_the_pure_python_parser_gives_the_same_data(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("a:\n\tb: 1\n", "yaml-syntax"),
+        ("a:\n\tb: 1\n", "yaml-tab"),
         ("a: \x07\n", "yaml-syntax"),
         ('a: "\\ud800"\n', "yaml-escape"),
         ("a: 1\na: 2\n", "duplicate-key"),

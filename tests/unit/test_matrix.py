@@ -24,7 +24,9 @@ from ..paths import FIXTURES, REPORTING_PACK
 
 PROPOSALS = FIXTURES / "proposals"
 PACK = ["--rules", str(REPORTING_PACK)]
-runner = CliRunner()
+runner = CliRunner(
+    env={"COLUMNS": "400"}
+)  # the wide layout; tests/cli/test_terminal_output.py covers 80
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def outcomes(ruleset: RuleSet) -> list[FileOutcome]:
     broken = FileOutcome(
         "broken.yaml",
         None,
-        (Issue("invalid-bool-type", "formers.used: wrong", Location("b", 6, 3)),),
+        (Issue("not-true-or-false", "formers.used: wrong", Location("b", 6, 3)),),
     )
     return [*good, broken]
 

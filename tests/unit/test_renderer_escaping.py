@@ -159,6 +159,20 @@ def check_csv(output: str, hostile: str) -> None:
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
+_CONCISE_LINE = re.compile(
+    r"^\S.*:\d+:\d+: \S+ (\S+ )?(gap|question|error|notice): |^Found \d+ gaps? "
+)
+
+
+def check_concise(output: str, hostile: str) -> None:
+    """One finding per line, each led by file:line:col (what CI log parsers read). It shows
+    no programme name or waiver, so hostile programme text may not appear at all."""
+    for line in output.split("\n"):
+        assert line.isprintable(), f"raw control or format characters in {line!r}"
+    for line in output.rstrip("\n").split("\n"):
+        assert _CONCISE_LINE.match(line), f"not a concise finding line: {line!r}"
+
+
 def check_json_text(output: str, hostile: str) -> None:
     json.loads(output)
     assert not any(ord(ch) < 0x20 and ch not in "\n" for ch in output)
@@ -200,6 +214,7 @@ CHECKERS: dict[str, Callable[[str, str], None]] = {
 EXACT: dict[tuple[Command, str], Callable[[str, str], None]] = {
     (Command.CHECK, "json"): check_json,
     (Command.CHECK, "table"): check_table,
+    (Command.CHECK, "concise"): check_concise,
 }
 """Formats that promise more: the JSON report carries the hostile string exactly, and the
 table still shows its ordinary characters."""

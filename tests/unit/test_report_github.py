@@ -82,8 +82,8 @@ def test_only_things_to_act_on_are_annotated() -> None:
     invalid = lines[-1][1]
     assert (invalid["file"], invalid["line"], invalid["col"]) == (
         "programmes/broken.yaml",
-        "3",
-        "1",
+        "2",
+        "9",  # where the unclosed list opens
     )
 
 

@@ -40,5 +40,5 @@ def test_fields_carry_the_report_values() -> None:
     assert (gap["rule"], gap["section"], gap["recommendation"]) == ("DLV001", "delivery", 1)
     assert gap["location"]["pointer"] == "/formers/training/before_delivery"
     assert [n["code"] for n in clean["notices"]] == ["waiver-expired"]
-    assert (broken["status"], broken["errors"][0]["code"]) == ("invalid", "yaml-syntax")
+    assert (broken["status"], broken["errors"][0]["code"]) == ("invalid", "yaml-unclosed")
     assert document()["summary"]["invalid_files"] == 1

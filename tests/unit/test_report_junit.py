@@ -85,7 +85,7 @@ def test_each_outcome_maps_to_the_agreed_element() -> None:
 
     [invalid] = broken["valid programme file"].result
     assert isinstance(invalid, Error)
-    assert invalid.type == "yaml-syntax"
+    assert invalid.type == "yaml-unclosed"
 
 
 def test_file_and_line_point_at_the_finding() -> None:

@@ -120,11 +120,11 @@ def test_rule_errors_invalid_files_and_notices_are_notifications() -> None:
     rule_error = next(n for n in notes if n["descriptor"]["id"] == "rule-error")
     rules = run(document)["tool"]["driver"]["rules"]
     assert rules[rule_error["associatedRule"]["index"]]["id"] == "REP001"
-    invalid = next(n for n in notes if n["descriptor"]["id"] == "yaml-syntax")
+    invalid = next(n for n in notes if n["descriptor"]["id"] == "yaml-unclosed")
     assert invalid["level"] == "error"
     where = invalid["locations"][0]["physicalLocation"]
     assert where["artifactLocation"]["uri"] == "programmes/broken.yaml"
-    assert where["region"]["startLine"] == 3
+    assert where["region"]["startLine"] == 2  # where the unclosed list opens
     expired = next(n for n in notes if n["descriptor"]["id"] == "waiver-expired")
     assert expired["level"] == "warning"
     assert "REP001" not in results_for(document, "programmes/clean.yaml")
