@@ -1,5 +1,5 @@
 """Every way text from an input is made safe to show: terminal, Markdown, HTML, XML, CSV and
-GitHub workflow commands.
+GitHub workflow commands, Word.
 
 Programme files, rule packs and file names come from people we do not control. Their text may
 hold terminal escape sequences, bidirectional overrides, markup, spreadsheet formulas or CI
@@ -23,6 +23,7 @@ __all__ = [
     "no_runner_commands",
     "one_line",
     "visible",
+    "word",
     "xml",
 ]
 
@@ -115,6 +116,12 @@ def xml(text: str) -> str:
     """Text XML 1.0 can carry (the serialiser escapes markup): characters XML forbids become
     U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+def word(text: str) -> str:
+    """Text for a Word document (python-docx escapes markup): control and format characters
+    shown, not passed on; line breaks and tabs kept."""
+    return xml(visible(text, keep="\n\t"))
 
 
 # --- CSV ---------------------------------------------------------------------------------------

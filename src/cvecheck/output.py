@@ -104,9 +104,14 @@ class Outputs:
             self.abort()
             raise InputError(issues)
 
-    def write(self, index: int, text: str) -> None:
-        if text:
-            self._handles[index].write(text)
+    def write(self, index: int, data: str | bytes) -> None:
+        """Text, or the bytes of a binary format (written under the text layer)."""
+        if isinstance(data, bytes):
+            handle = self._handles[index]
+            handle.flush()
+            handle.buffer.write(data)
+        elif data:
+            self._handles[index].write(data)
 
     def commit(self) -> None:
         """Put every written file in place; standard output is flushed."""

@@ -174,6 +174,23 @@ def test_markdown_output(tmp_path: Path) -> None:
     assert "multi_agency.coordinator.named_post" in text
 
 
+def test_html_output_says_what_the_markdown_says(tmp_path: Path) -> None:
+    from ..unit.test_report_html import Page
+
+    target = tmp_path / "changes.html"
+    result = diff(V1, V2, "-f", "html", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    page = Page(target.read_text(encoding="utf-8"))
+    assert not {t for t, _ in page.tags} & {"script", "img", "link", "a"}
+    assert "Gaps opened (1)" in page.headings[3] and "Gaps closed (2)" in page.headings[3]
+    opened = next(t for t in page.tables if any(row[:2] == ["CHG003", "expected"] for row in t))
+    assert opened[0] == ["Rule", "Severity", "Requirement", "Rule status", "Finding"]
+    assert ["CHG003", "expected", "cadence", "question -> gap"] in [row[:4] for row in opened]
+    markdown_text = diff(V1, V2, "-f", "markdown").stdout
+    for heading in page.headings[3]:
+        assert f"## {heading}" in markdown_text
+
+
 def save(path: Path, *args: str) -> Path:
     result = runner.invoke(app, ["check", *args, *RULES, "-f", "json", "-o", str(path)])
     assert result.exit_code in (0, 1, 2), result.output  # 2: a file in it could not be checked

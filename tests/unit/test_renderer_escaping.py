@@ -194,6 +194,27 @@ def check_terminal(output: str, hostile: str) -> None:
     check_no_runner_commands(output)
 
 
+def word_text(output: bytes) -> list[str]:
+    """Every paragraph and table cell of a Word document, as python-docx reads it back."""
+    import docx
+
+    document = docx.Document(io.BytesIO(output))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return texts
+
+
+def check_docx(output: bytes, hostile: str) -> None:
+    # It opens (every part is well-formed XML) and shows no raw control or format character.
+    texts = word_text(output)
+    for text in texts:
+        bad = [ch for ch in text if not ch.isprintable() and ch not in "\n\t"]
+        assert not bad, f"raw control or format characters {bad!r} in {text!r}"
+    runs = _visible(hostile)
+    assert not runs or any(run[:20] in "\n".join(texts) for run in runs), "hostile text vanished"
+
+
 CHECKERS: dict[str, Callable[[str, str], None]] = {
     "terminal": check_terminal,
     "json": check_json_text,
@@ -202,6 +223,7 @@ CHECKERS: dict[str, Callable[[str, str], None]] = {
     "xml": check_junit,
     "csv": check_csv,
     "github": check_github,
+    "docx": check_docx,
 }
 """What "escaped" means for each kind of text a format writes (``Format.kind``)."""
 

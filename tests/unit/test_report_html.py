@@ -57,12 +57,17 @@ class Page(HTMLParser):
 def test_the_page_is_self_contained_and_escaped() -> None:
     page = Page(html.render(outcomes()))
     names = {tag for tag, _ in page.tags}
-    assert not names & {"script", "img", "link", "iframe", "object", "embed", "a", "svg", "form"}
-    for _, attrs in page.tags:
-        assert not {"src", "href", "onerror", "onload", "action"} & set(attrs)
+    assert not names & {"script", "img", "link", "iframe", "object", "embed", "svg", "form"}
+    anchors = {attrs["id"] for _, attrs in page.tags if attrs.get("id")}
+    for tag, attrs in page.tags:
+        assert not {"src", "onerror", "onload", "action"} & set(attrs)
+        # The only links are the overview's, each to a file's section on the same page.
+        if tag == "a" or "href" in attrs:
+            assert tag == "a" and str(attrs["href"]).removeprefix("#") in anchors
     policy = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv")]
     assert policy and "default-src 'none'" in str(policy[0])
-    assert page.headings[1][0] == f"Gap report: {NAME}"
+    assert page.headings[1][:2] == ["Overview of 3 files", f"Gap report: {NAME}"]
+    assert [a["href"] for t, a in page.tags if t == "a"] == ["#file-1", "#file-2", "#file-3"]
 
 
 def test_it_says_what_the_markdown_report_says() -> None:
@@ -108,8 +113,8 @@ def test_a_reader_in_chromium_sees_the_report_and_nothing_runs(tmp_path: Path) -
     page.write_text(html.render(found), encoding="utf-8")
     with Browser(binary, tmp_path / "profile") as browser:
         browser.open(page.as_uri())
-        assert browser.evaluate("document.title") == f"Gap report: {flat(NAME)}"
-        assert browser.evaluate("document.querySelector('h1').innerText") == (
+        assert browser.evaluate("document.title") == "Overview of 3 files"
+        assert browser.evaluate("document.querySelector('h1#file-1').innerText") == (
             f"Gap report: {flat(NAME)}"
         )
         assert browser.evaluate("document.scripts.length") == 0

@@ -72,7 +72,7 @@ def test_programme_text_is_literal_no_html_no_links() -> None:
     every = [t for tok in tokens for t in [tok, *(tok.children or [])]]
     assert not [t for t in every if t.type.startswith("html")]
     assert not [t for t in every if t.type in ("link_open", "image", "code_inline")]
-    assert headings(tokens, 1)[0] == f"Gap report: {flat(NAME)}"
+    assert headings(tokens, 1)[:2] == ["Overview of 3 files", f"Gap report: {flat(NAME)}"]
 
 
 def test_sections_come_in_the_agreed_order() -> None:
@@ -115,9 +115,11 @@ def test_each_gap_says_what_is_missing_what_to_do_and_where_the_report_says_so()
         in said
     )
     assert f"What to do: {rule.remediation}" in said
-    assert f"Where: {gap.location.file}:{gap.location.line}" in said  # type: ignore[union-attr]
+    # The file is named once, at the top; findings in it say only the line.
+    assert f"Where: line {gap.location.line}" in said  # type: ignore[union-attr]
     items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens) if t.type == "list_item_open"]
-    assert f"{gap.gaps[0].message} (programmes/tricky.yaml:{gap.gaps[0].location.line})" in items
+    assert f"{gap.gaps[0].message} (line {gap.gaps[0].location.line})" in items  # type: ignore[union-attr]
+    assert not [item for item in items if "programmes/tricky.yaml" in item]
 
 
 def test_questions_waivers_and_not_applicable_tables() -> None:
@@ -127,7 +129,7 @@ def test_questions_waivers_and_not_applicable_tables() -> None:
     all_tables = tables(tokens)
     questions = next(t for t in all_tables if t[0] == ["Rule", "Question", "Where"])
     expected = [
-        [r.rule_id, q.message, f"{q.location.file}:{q.location.line}"]
+        [r.rule_id, q.message, f"line {q.location.line}"]  # type: ignore[union-attr]
         for r in tricky.with_status(Status.GAP, Status.CANNOT_ASSESS)
         for q in r.questions
     ]
@@ -142,16 +144,26 @@ def test_questions_waivers_and_not_applicable_tables() -> None:
     ]
 
 
-def test_errors_notices_invalid_files_and_batch_summary() -> None:
-    tokens = parse(markdown.render(outcomes()))
+def test_errors_notices_invalid_files_and_an_overview_first() -> None:
+    found = outcomes()
+    tokens = parse(markdown.render(found))
     assert "Rule errors (1)" in headings(tokens, 2)
     assert "Notices" in headings(tokens, 2)
     assert "Could not check programmes/broken.yaml" in headings(tokens, 1)
-    summary = tables(tokens)[-1]
-    assert [row[:2] for row in summary[1:]] == [
-        ["programmes/tricky.yaml", "checked"],
-        ["programmes/clean.yaml", "checked"],
-        ["programmes/broken.yaml", "could not be checked"],
+    overview = tables(tokens)[0]
+    assert overview[0] == ["File", "Programme", "Result", "Gaps", "Questions", "Waived", "Error"]
+    tricky = report_of(found, 0)
+    assert [row[:6] for row in overview[1:]] == [
+        [
+            "programmes/tricky.yaml",
+            flat(NAME),
+            "gaps to close",
+            str(tricky.counts()[Status.GAP]),
+            str(tricky.counts()[Status.CANNOT_ASSESS]),
+            "1",
+        ],
+        ["programmes/clean.yaml", "Clean programme", "rule errors", "0", "0", "0"],
+        ["programmes/broken.yaml", "", "could not be checked", "", "", ""],
     ]
 
 

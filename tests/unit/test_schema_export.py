@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 from cvecheck.programme import Programme, programme_json_schema
-from cvecheck.rules import RuleSet
+from cvecheck.rules import RuleSet, load_rules
 
 from ..paths import EXAMPLES_DIR, FIXTURES, REPO
 
@@ -121,3 +121,47 @@ def test_schema_command_prints_the_exported_file() -> None:
     result = CliRunner().invoke(app, ["schema"])
     assert result.exit_code == 0
     assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def _nodes(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_the_schema_speaks_to_practitioners() -> None:
+    schema = programme_json_schema()
+    classes = {m.__name__ for m in models(Programme) if any(c.isupper() for c in m.__name__[1:])}
+    titles = [n["title"] for n in _nodes(schema) if isinstance(n.get("title"), str)]
+    assert titles and not set(titles) & classes, "a class name is shown as a title"
+    assert schema["$defs"]["AgeRange"]["title"] == "Age range"
+    for node in _nodes(schema):
+        # null is never proposed as a default, and its alternative is named in words.
+        assert node.get("default", ...) is not None, node
+        if node.get("type") == "null":
+            assert node.get("title") == "not stated"
+        # A property that refers to a section shows the section's title only once.
+        if "$ref" in node:
+            assert "title" not in node
+        if node.get("format") == "date":
+            assert "YYYY-MM-DD" in node["errorMessage"]
+
+
+def test_a_blank_field_means_not_stated_like_an_absent_one() -> None:
+    from cvecheck.pipeline import check_text
+
+    from ..paths import REPORTING_PACK
+
+    pack = load_rules([REPORTING_PACK])
+    absent = check_text("formers:\n  used: true\n", "p.yaml", pack)
+    blank = check_text("formers:\n  used: true\n  training:\n", "p.yaml", pack)
+    explicit = check_text("formers:\n  used: true\n  training: null\n", "p.yaml", pack)
+    statuses = [[r.status for r in report.results] for report in (absent, blank, explicit)]
+    assert statuses[0] == statuses[1] == statuses[2]

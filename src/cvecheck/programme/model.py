@@ -189,8 +189,11 @@ def programme_paths() -> frozenset[str]:
 
 
 def programme_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a programme file, generated from the models."""
-    return Programme.model_json_schema(mode="validation")
+    """The JSON Schema of a programme file, generated from the models and written for the
+    editors practitioners fill it in with (see ``schema.for_editors``)."""
+    from cvecheck.programme.schema import for_editors
+
+    return for_editors(Programme.model_json_schema(mode="validation"))
 
 
 def evaluation_view(programme: Programme) -> dict[str, Any]:

@@ -11,7 +11,8 @@ before the first file, ``file`` one file's part, ``finish`` what comes after the
 file's report can be rendered and written as soon as it is checked. A format that needs every
 file before it can write anything is a plain function of all the outcomes, which ``Collected``
 turns into a ``ReportRenderer``. Renderers of the other commands are plain functions of what
-that command computed. Every renderer is pure: text in, text out, nothing written.
+that command computed. Every renderer is pure: text in, text out, nothing written. A binary
+format (docx, a zip of XML parts) gives bytes from ``finish`` and nothing before.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Format:
     """``module:attribute`` under cvecheck.reporters: a ReportRenderer class for check, or a
     function of the command's result."""
     kind: str
-    """The family of text it writes (terminal, json, markdown, html, xml, csv, github): what
+    """The family of text it writes (terminal, json, markdown, html, xml, csv, github, docx): what
     "escaped" means for it, which the hostile-input tests check."""
     summary: str
     terminal: bool = False
@@ -80,6 +81,7 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(_C, "markdown", "markdown:render", "markdown", "a Markdown document"),
     Format(_C, "html", "html:render", "html", "a self-contained HTML page"),
+    Format(_C, "docx", "word:render", "docx", "a Word document to edit, the markdown content"),
     Format(_C, "sarif", "sarif:render", "json", "SARIF 2.1.0 for code-scanning tools"),
     Format(_C, "sarif-github", "sarif:render_code_scanning", "json", "SARIF with open gaps only"),
     Format(_C, "junit", "junit:render", "xml", "JUnit XML, one test case per rule"),
@@ -98,6 +100,7 @@ FORMATS: tuple[Format, ...] = (
         _D, "json", "changes:render_json", "json", "the changes as JSON (docs/diff.schema.json)"
     ),
     Format(_D, "markdown", "changes:render_markdown", "markdown", "a Markdown document"),
+    Format(_D, "html", "changes:render_html", "html", "a self-contained HTML page"),
     Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule", True),
     Format(
         _R,
@@ -147,14 +150,14 @@ class ReportRenderer(Protocol):
 
     def file(self, outcome: FileOutcome) -> str: ...
 
-    def finish(self) -> str: ...
+    def finish(self) -> str | bytes: ...
 
 
 class Collected:
     """A ReportRenderer for a format that needs every file first: it keeps the outcomes and
     renders the whole document at the end."""
 
-    def __init__(self, render: Callable[[Sequence[FileOutcome]], str]) -> None:
+    def __init__(self, render: Callable[[Sequence[FileOutcome]], str | bytes]) -> None:
         self._render = render
         self._outcomes: list[FileOutcome] = []
 
@@ -165,7 +168,7 @@ class Collected:
         self._outcomes.append(outcome)
         return ""
 
-    def finish(self) -> str:
+    def finish(self) -> str | bytes:
         return self._render(self._outcomes)
 
 
@@ -183,10 +186,13 @@ def report_renderer(name: str, terminal: Terminal | None = None, **options: Any)
 
 def render_reports(
     name: str, outcomes: Sequence[FileOutcome], terminal: Terminal | None = None, **options: Any
-) -> str:
-    """The whole output of the check format ``name`` for these outcomes, as one text."""
+) -> str | bytes:
+    """The whole output of the check format ``name`` for these outcomes: one text, or the
+    bytes of a binary format."""
     renderer = report_renderer(name, terminal, **options)
-    return renderer.start() + "".join(renderer.file(o) for o in outcomes) + renderer.finish()
+    text = renderer.start() + "".join(renderer.file(o) for o in outcomes)
+    last = renderer.finish()
+    return last if isinstance(last, bytes) else text + last
 
 
 def render(command: Command, name: str, *arguments: Any, terminal: Terminal | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Renderers of ``cvecheck diff``: text for a terminal, Markdown for a review, JSON for tools.
+"""Renderers of ``cvecheck diff``: text for a terminal, Markdown for a review, an HTML page for a
+board, JSON for tools.
 
 Each says, per programme, where the differences come from (the programme file, the rules or
 the date) before listing them: gaps closed, gaps opened, questions answered, new questions,
@@ -22,6 +23,7 @@ from cvecheck.changes import (
 )
 from cvecheck.escaping import markdown, markdown_code
 from cvecheck.reporters import layout
+from cvecheck.reporters.document import Block, Bullets, Heading, Paragraph, Strong, Table
 from cvecheck.reporters.layout import Terminal
 
 SCHEMA_VERSION = 1
@@ -225,6 +227,63 @@ def render_markdown(diff: Changes) -> str:
         lines += ["", f"**Summary:** {markdown(_summary_line(item))}"]
     lines += [markdown(line) if line else line for line in _unpaired_lines(diff, bullet="- ")]
     return "\n".join(lines) + "\n"
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def render_html(diff: Changes) -> str:
+    from cvecheck.reporters.html import page
+
+    return page(diff_document(diff))
+
+
+def diff_document(diff: Changes) -> tuple[Block, ...]:
+    """The diff as document blocks (plain text; the renderer escapes it)."""
+    blocks: list[Block] = [Heading(1, f"Changes: {diff.old_source} -> {diff.new_source}")]
+    headers = ("Rule", "Severity", "Requirement", "Rule status", "Finding")
+    for item in diff.files:
+        name = item.new.programme_name or item.old.programme_name or item.new.file
+        blocks += [
+            Heading(2, name),
+            Bullets(
+                tuple((Strong(f"{label}:"), f" {text}") for label, text in _identity_lines(item))
+            ),
+            Paragraph((item.cause(),)),
+        ]
+        for key, heading in SECTIONS:
+            changes: Sequence[Change] = getattr(item, key)
+            blocks.append(Heading(3, f"{heading} ({len(changes)})"))
+            if not changes:
+                blocks.append(Paragraph(("None.",)))
+                continue
+            rows = tuple(tuple(row) for row in _change_rows(changes))
+            blocks.append(Table(headers, rows, (False,) * 5, ("id", "", "", "", "")))
+        blocks.append(Heading(3, f"Waivers ({len(item.waivers)})"))
+        blocks.append(
+            Bullets(tuple((_waiver_text(w),) for w in item.waivers))
+            if item.waivers
+            else Paragraph(("None changed.",))
+        )
+        blocks.append(Heading(3, f"Other status changes ({len(item.status_changes)})"))
+        blocks.append(
+            Bullets(tuple((_status_text(c),) for c in item.status_changes))
+            if item.status_changes
+            else Paragraph(("None.",))
+        )
+        blocks.append(Paragraph((Strong("Summary:"), f" {_summary_line(item)}")))
+    for title, paths in (
+        (f"Only in {diff.old_source}", diff.only_old),
+        (f"Only in {diff.new_source}", diff.only_new),
+    ):
+        if paths:
+            blocks += [Heading(2, title), Bullets(tuple((path,) for path in paths))]
+    if diff.not_compared:
+        blocks += [
+            Heading(2, "Not compared"),
+            Bullets(tuple((f"{path}: {why}",) for path, why in diff.not_compared)),
+        ]
+    return tuple(blocks)
 
 
 # --- JSON ------------------------------------------------------------------------------------

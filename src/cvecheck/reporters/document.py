@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
-from cvecheck.results import Coverage, FileOutcome, Report, Status
+from cvecheck.results import Coverage, FileOutcome, Location, Report, Status
 
 CAVEAT = (
     "This report shows how far the programme description follows the recommendations of the "
@@ -37,6 +37,8 @@ Line = tuple[Inline, ...]
 class Heading:
     level: int
     text: str
+    anchor: str = ""
+    """A name other blocks can link to (the HTML report's overview links to each file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,14 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...]
     """Per column: right-align it (counts and percentages)."""
+    kinds: tuple[str, ...] = ()
+    """Per column, how a layout may wrap it: "" like prose, "id" never (rule ids, dates),
+    "path" anywhere (file paths, which have no spaces to break at). Empty: all prose."""
+    links: tuple[str, ...] = ()
+    """Per row, the anchor its first cell links to ("" for none). Empty: no links."""
+
+    def kind(self, column: int) -> str:
+        return self.kinds[column] if self.kinds else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,32 +84,37 @@ Block = Heading | Paragraph | Bullets | Table | CoverageChart | Divider
 
 
 def report_document(outcomes: Sequence[FileOutcome]) -> tuple[Block, ...]:
-    """Every file's report, one after the other, then a summary when there are several."""
-    blocks: list[Block] = []
+    """Every file's report, one after the other; several files open with an overview."""
+    several = len(outcomes) > 1
+    blocks: list[Block] = _overview(outcomes) if several else []
     for index, outcome in enumerate(outcomes):
-        if index:
+        if blocks:
             blocks.append(Divider())
+        anchor = file_anchor(index) if several else ""
         if outcome.report is None:
-            blocks.extend(_invalid_file(outcome))
+            blocks.extend(_invalid_file(outcome, anchor))
         else:
-            blocks.extend(_file_report(outcome.report))
-    if len(outcomes) > 1:
-        blocks += [Divider(), *_batch_summary(outcomes)]
+            blocks.extend(_file_report(outcome.report, anchor))
     return tuple(blocks)
 
 
-def _invalid_file(outcome: FileOutcome) -> list[Block]:
+def file_anchor(index: int) -> str:
+    """The anchor of the index-th file's report in a document of several files."""
+    return f"file-{index + 1}"
+
+
+def _invalid_file(outcome: FileOutcome, anchor: str) -> list[Block]:
     return [
-        Heading(1, f"Could not check {outcome.path}"),
+        Heading(1, f"Could not check {outcome.path}", anchor),
         Paragraph(("The file is not a valid programme description. Fix these and run again:",)),
         Bullets(tuple((str(issue.location) + ": " + issue.message,) for issue in outcome.issues)),
     ]
 
 
-def _file_report(report: Report) -> list[Block]:
+def _file_report(report: Report, anchor: str) -> list[Block]:
     name = report.programme_name or report.file
     blocks: list[Block] = [
-        Heading(1, f"Gap report: {name}"),
+        Heading(1, f"Gap report: {name}", anchor),
         Paragraph(
             (
                 Strong("File:"),
@@ -127,7 +142,7 @@ def _file_report(report: Report) -> list[Block]:
     if report.notices:
         blocks += [
             Heading(2, "Notices"),
-            Bullets(tuple((f"{where(n.location)}: {n.message}",) for n in report.notices)),
+            Bullets(tuple((f"{at(report, n.location)}: {n.message}",) for n in report.notices)),
         ]
     return blocks
 
@@ -152,6 +167,14 @@ def _coverage_table(heading: str, groups: Sequence[Coverage]) -> Table:
     )
     headers = (heading, "Coverage", "Pass", "Gaps", "Questions", "Not applicable", "Waived")
     return Table(headers, rows, (False,) + (True,) * 6)
+
+
+def at(report: Report, location: Location | None) -> str:
+    """Where a finding is, without the file's path when it is the report's own file (the
+    report names it once, at the top): "line 12"."""
+    if location is not None and location.file == report.file:
+        return f"line {location.line}" if location.line else "the file as a whole"
+    return where(location)
 
 
 def reference(report: Report, rule_id: str) -> str:
@@ -181,9 +204,9 @@ def _gaps(report: Report) -> list[Block]:
             ),
             Paragraph((Strong("Report reference:"), f" {reference(report, rule.id)}")),
             Paragraph((Strong("Source:"), f" {rule.provenance()}")),
-            Paragraph((Strong("Where:"), f" {where(result.location)}")),
+            Paragraph((Strong("Where:"), f" {at(report, result.location)}")),
             Paragraph((Strong("What is missing:"),)),
-            Bullets(tuple((f"{gap.message} ({where(gap.location)})",) for gap in result.gaps)),
+            Bullets(tuple((f"{gap.message} ({at(report, gap.location)})",) for gap in result.gaps)),
             Paragraph((Strong("What to do:"), f" {rule.remediation}")),
         ]
     return blocks
@@ -191,7 +214,7 @@ def _gaps(report: Report) -> list[Block]:
 
 def _questions(report: Report) -> list[Block]:
     rows = tuple(
-        (result.rule_id, finding.message, where(finding.location))
+        (result.rule_id, finding.message, at(report, finding.location))
         for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
         for finding in result.questions
     )
@@ -201,7 +224,7 @@ def _questions(report: Report) -> list[Block]:
     return [
         heading,
         Paragraph(("The file does not say. Answer these in the programme description:",)),
-        Table(("Rule", "Question", "Where"), rows, (False, False, False)),
+        Table(("Rule", "Question", "Where"), rows, (False, False, False), ("id", "", "id")),
     ]
 
 
@@ -222,7 +245,7 @@ def _waivers(report: Report) -> list[Block]:
         for result in waived
     )
     headers = ("Rule", "Without the waiver", "Reason", "Approved by", "Expires", "Granted in")
-    return [heading, Table(headers, rows, (False,) * 6)]
+    return [heading, Table(headers, rows, (False,) * 6, ("id", "", "", "", "id", ""))]
 
 
 def _not_applicable(report: Report) -> list[Block]:
@@ -231,9 +254,11 @@ def _not_applicable(report: Report) -> list[Block]:
     if not results:
         return [heading, Paragraph(("None: every rule applies to this programme.",))]
     rows = tuple(
-        (r.rule_id, report.rules[r.rule_id].title, r.reason, where(r.location)) for r in results
+        (r.rule_id, report.rules[r.rule_id].title, r.reason, at(report, r.location))
+        for r in results
     )
-    return [heading, Table(("Rule", "Title", "Why it does not apply", "Where"), rows, (False,) * 4)]
+    headers = ("Rule", "Title", "Why it does not apply", "Where")
+    return [heading, Table(headers, rows, (False,) * 4, ("id", "", "", "id"))]
 
 
 def _errors(report: Report) -> list[Block]:
@@ -243,34 +268,56 @@ def _errors(report: Report) -> list[Block]:
     return [
         Heading(2, f"Rule errors ({len(errors)})"),
         Paragraph(("These rules could not be evaluated; the rule pack needs fixing:",)),
-        Table(("Rule", "Problem"), tuple((r.rule_id, r.reason) for r in errors), (False, False)),
+        Table(
+            ("Rule", "Problem"),
+            tuple((r.rule_id, r.reason) for r in errors),
+            (False, False),
+            ("id", ""),
+        ),
     ]
 
 
-def _batch_summary(outcomes: Sequence[FileOutcome]) -> list[Block]:
+def verdict(report: Report) -> str:
+    """One file's result in a few words, worst first."""
+    counts = report.counts()
+    if counts[Status.ERROR]:
+        return "rule errors"
+    if counts[Status.GAP]:
+        return "gaps to close"
+    if counts[Status.CANNOT_ASSESS]:
+        return "questions to answer"
+    return "no gaps or questions"
+
+
+def _overview(outcomes: Sequence[FileOutcome]) -> list[Block]:
     rows: list[tuple[str, ...]] = []
     for outcome in outcomes:
         if outcome.report is None:
             first = outcome.issues[0].message if outcome.issues else ""
-            rows.append((outcome.path, "could not be checked", "", "", first))
+            rows.append((outcome.path, "", "could not be checked", "", "", "", first))
             continue
-        counts = outcome.report.counts()
+        report = outcome.report
+        counts = report.counts()
         rows.append(
             (
                 outcome.path,
-                "checked",
+                report.programme_name or "",
+                verdict(report),
                 str(counts[Status.GAP]),
                 str(counts[Status.CANNOT_ASSESS]),
+                str(counts[Status.WAIVED]),
                 "",
             )
         )
     invalid = sum(1 for o in outcomes if o.report is None)
     return [
-        Heading(1, f"Summary of {len(outcomes)} files"),
+        Heading(1, f"Overview of {len(outcomes)} files"),
         Paragraph((f"{len(outcomes) - invalid} checked, {invalid} could not be checked.",)),
         Table(
-            ("File", "Result", "Gaps", "Questions", "Error"),
+            ("File", "Programme", "Result", "Gaps", "Questions", "Waived", "Error"),
             tuple(rows),
-            (False, False, True, True, False),
+            (False, False, False, True, True, True, False),
+            ("path", "", "", "", "", "", ""),
+            tuple(file_anchor(index) for index in range(len(outcomes))),
         ),
     ]

@@ -36,9 +36,13 @@ h2 { font-size: 1.3rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-top: 1.5rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         hyphens: manual; }
 th { background: #f6f8fa; }
+/* Counts, rule ids and dates never break inside; paths (no spaces) may break anywhere. */
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.id { white-space: nowrap; }
+td.path { overflow-wrap: anywhere; }
+main > p { overflow-wrap: break-word; }
 hr { border: 0; border-top: 3px double #d0d7de; margin: 2.5rem 0; }
 figure.chart { margin: 1rem 0; }
 figcaption { font-weight: 600; margin-bottom: .5rem; }
@@ -57,7 +61,22 @@ figcaption { font-weight: 600; margin-bottom: .5rem; }
 .key.pass { background: var(--pass); }
 .key.gap { background: var(--gap); }
 .key.question { background: var(--question); }
-@media print { * { print-color-adjust: exact; -webkit-print-color-adjust: exact; } }
+a { color: inherit; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  body { font-size: 10pt; line-height: 1.35; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 15pt; } h2 { font-size: 12.5pt; margin-top: 1.2rem; }
+  h3 { font-size: 11pt; margin-top: 1rem; }
+  h1, h2, h3 { break-after: avoid; }
+  h1[id] { break-before: page; }
+  hr { display: none; }
+  table { font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr, .bar-row { break-inside: avoid; }
+  .bar-row { grid-template-columns: 13rem 1fr 3rem; }
+}
 """
 
 # Nothing may be loaded or run: styles come only from this file.
@@ -67,7 +86,11 @@ _SEGMENTS = ((Status.PASS, "pass"), (Status.GAP, "gap"), (Status.CANNOT_ASSESS, 
 
 
 def render(outcomes: Sequence[FileOutcome]) -> str:
-    blocks = report_document(outcomes)
+    return page(report_document(outcomes))
+
+
+def page(blocks: Sequence[Block]) -> str:
+    """A self-contained page of document blocks, titled by its first heading."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "cvecheck report")
     body = "\n".join(render_block(block) for block in blocks)
     return (
@@ -83,8 +106,9 @@ def render(outcomes: Sequence[FileOutcome]) -> str:
 
 def render_block(block: Block) -> str:
     match block:
-        case Heading(level, text):
-            return f"<h{level}>{escape(text)}</h{level}>"
+        case Heading(level, text, anchor):
+            named = f' id="{escape(anchor)}"' if anchor else ""
+            return f"<h{level}{named}>{escape(text)}</h{level}>"
         case Paragraph(content):
             return f"<p>{_line(content)}</p>"
         case Bullets(items):
@@ -106,17 +130,22 @@ def _line(content: Line) -> str:
 
 
 def _table(table: Table) -> str:
-    def cell(tag: str, text: str, numeric: bool) -> str:
+    def cell(tag: str, text: str, column: int, link: str = "") -> str:
         scope = ' scope="col"' if tag == "th" else ""
-        css = ' class="num"' if numeric else ""
-        return f"<{tag}{scope}{css}>{escape(text)}</{tag}>"
+        kinds = ["num"] if table.numeric[column] else []
+        if tag == "td" and table.kind(column):
+            kinds.append(table.kind(column))
+        css = f' class="{" ".join(kinds)}"' if kinds else ""
+        content = escape(text)
+        if link and column == 0:
+            content = f'<a href="#{escape(link)}">{content}</a>'
+        return f"<{tag}{scope}{css}>{content}</{tag}>"
 
-    head = "".join(cell("th", h, n) for h, n in zip(table.headers, table.numeric, strict=True))
+    head = "".join(cell("th", h, i) for i, h in enumerate(table.headers))
+    links = table.links or ("",) * len(table.rows)
     rows = "\n".join(
-        "<tr>"
-        + "".join(cell("td", c, n) for c, n in zip(row, table.numeric, strict=True))
-        + "</tr>"
-        for row in table.rows
+        "<tr>" + "".join(cell("td", c, i, link) for i, c in enumerate(row)) + "</tr>"
+        for row, link in zip(table.rows, links, strict=True)
     )
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
 

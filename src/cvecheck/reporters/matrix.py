@@ -315,18 +315,48 @@ def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
 # --- HTML ------------------------------------------------------------------------------------
 
 _STYLE = """
+:root { --good: #d8efd8; --gap: #f6d0cc; --unknown: #d9e6f5; --none: #f4f4f4; }
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }
+/* The table may be wider than the window: it scrolls inside its own box, the page does not. */
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { border: 1px solid #bbb; padding: 0.35rem 0.5rem; vertical-align: top; }
+th, td { border: 1px solid #bbb; padding: 0.35rem 0.5rem; vertical-align: top; hyphens: manual; }
 th { background: #f0f0f0; text-align: left; font-weight: 600; }
+thead th { min-width: 4.5rem; }
+tbody th { min-width: 10rem; }
 td.cell { text-align: right; white-space: nowrap; }
-td.good { background: #d8efd8; } td.fair { background: #fbeec2; } td.poor { background: #f6d0cc; }
-td.none { background: #f4f4f4; color: #666; }
-td.invalid { background: #f6d0cc; }
+td.good { background: var(--good); } td.gap { background: var(--gap); }
+td.unknown { background: var(--unknown); }
+td.none { background: var(--none); color: #666; }
+td.invalid { background: var(--gap); }
 tr.total td, tr.total th { font-weight: 600; border-top: 2px solid #666; }
 .name { color: #555; font-size: 0.85rem; font-weight: normal; }
-code { font-size: 0.85rem; }
+code { font-size: 0.85rem; overflow-wrap: anywhere; }
+.key { display: inline-block; width: 0.8rem; height: 0.8rem; border: 1px solid #bbb;
+       vertical-align: -0.1rem; margin: 0 0.25rem 0 0.75rem; }
+.key.good { background: var(--good); } .key.gap { background: var(--gap); }
+.key.unknown { background: var(--unknown); } .key.none { background: var(--none); }
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  body { margin: 0; font-size: 8pt; }
+  h1 { font-size: 13pt; }
+  .scroll { overflow: visible; }
+  table { font-size: 7pt; width: 100%; }
+  th, td { padding: 0.15rem 0.25rem; }
+  thead th { min-width: 0; }
+  tbody th { min-width: 7rem; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+}
 """.strip()
+
+_KEYS = (
+    ("good", "no gaps, no questions"),
+    ("gap", "gaps (not met)"),
+    ("unknown", "questions only (not known)"),
+    ("none", "no rule applies"),
+)
 
 
 def render_html(outcomes: Sequence[FileOutcome]) -> str:
@@ -339,11 +369,13 @@ def render_html(outcomes: Sequence[FileOutcome]) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>cvecheck: {heading}</title>",
         f"<style>\n{_STYLE}\n</style>",
         "</head>",
         "<body>",
         f"<h1>{heading}</h1>",
+        '<div class="scroll">',
         "<table>",
         "<thead>",
         '<tr><th rowspan="2">Proposal</th>'
@@ -378,17 +410,35 @@ def render_html(outcomes: Sequence[FileOutcome]) -> str:
             f'<tr class="total"><th>All proposals</th>{cells}<td class="cell">{gaps}</td>'
             f'<td class="cell">{questions}</td></tr>'
         )
-    out += ["</tbody>", "</table>", f"<p>{escape(LEGEND)}</p>", "</body>", "</html>"]
+    keys = "".join(f'<span class="key {css}"></span>{label}' for css, label in _KEYS)
+    out += [
+        "</tbody>",
+        "</table>",
+        "</div>",
+        f"<p>{escape(LEGEND)}</p>",
+        f'<p class="legend">Colours:{keys}</p>',
+        "</body>",
+        "</html>",
+    ]
     return "\n".join(out) + "\n"
 
 
 def _html_cell(cell: Coverage) -> str:
-    ratio = cell.ratio
-    band = (
-        "none" if ratio is None else "good" if ratio >= 0.8 else "fair" if ratio >= 0.5 else "poor"
-    )
+    band = band_of(cell)
     counts = ", ".join(f"{cell.counts.get(s, 0)} {s.value}" for s in Status)
     return f'<td class="cell {band}" title="{escape(counts)}">{escape(cell_text(cell))}</td>'
+
+
+def band_of(cell: Coverage) -> str:
+    """The colour of a cell: a gap (not met) is never shown like an open question (not
+    known)."""
+    if cell.ratio is None:
+        return "none"
+    if cell.counts.get(Status.GAP, 0):
+        return "gap"
+    if cell.counts.get(Status.CANNOT_ASSESS, 0):
+        return "unknown"
+    return "good"
 
 
 """The formats of ``cvecheck compare``, by name."""
