@@ -9,6 +9,7 @@ new digest and a full check. A missing, stale or damaged cache only means a full
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -99,14 +100,18 @@ def _digest(folders: list[FsPath]) -> str:
 
 
 def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
+    path = cache_dir / f"rules-{key}.json"
     try:
-        stored = json.loads((cache_dir / f"rules-{key}.json").read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
         rules = tuple(
             compile_rule(Rule.model_validate(data), file) for file, data in stored["rules"]
         )
         packs = tuple(PackManifest.model_validate(data) for data in stored["packs"])
     except Exception:  # a missing, stale or damaged cache only means a full load
         return None
+    # Eviction is by last use: checkouts sharing a home keep the rule sets they use.
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return RuleSet(rules, packs)
 
 
@@ -121,6 +126,7 @@ def _write_cache(cache_dir: FsPath, key: str, ruleset: RuleSet) -> None:
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps(stored), encoding="utf-8")
         partial.replace(target)
+        # Least recently used first: a hit touches its entry (see _read_cache).
         old = sorted(cache_dir.glob("rules-*.json"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-_CACHE_KEEP]:
             stale.unlink(missing_ok=True)
