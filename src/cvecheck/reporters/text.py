@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cvecheck.escaping import one_line
-from cvecheck.results import Location, Status
+from cvecheck.results import Finding, Location, Report, Status
 
 STATUS_LABEL: dict[Status, str] = {
     Status.PASS: "pass",
@@ -42,3 +42,32 @@ def summary_line(counts: dict[Status, int]) -> str:
         one, several = COUNT_LABEL[status]
         parts.append(f"{count} {one if count == 1 else several}")
     return f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts)
+
+
+def verdict(report: Report) -> str:
+    """A file's verdict in a word or two: "gaps", "questions", "no gaps" or "rule errors"."""
+    counts = report.counts()
+    if counts[Status.ERROR]:
+        return "rule errors"
+    if counts[Status.GAP]:
+        return "gaps"
+    if counts[Status.CANNOT_ASSESS]:
+        return "questions"
+    return "no gaps"
+
+
+def stated_text(finding: Finding) -> str:
+    """What the file gives for a gap, named: "stated: 2", "needs without alternative:
+    identity, purpose"; "" when the value adds nothing (a boolean)."""
+    value = finding.value
+    if value is None or isinstance(value, bool):
+        return ""
+    name = next((str(p) for p in reversed(finding.location.path) if isinstance(p, str)), "")
+    label = name.replace("_", " ") if name else "stated"
+    if isinstance(value, list):
+        shown = ", ".join(one_line(str(v)) for v in value) if value else "none listed"
+    else:
+        shown = one_line(str(value))
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{label}: {shown}"
