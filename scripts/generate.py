@@ -11,7 +11,9 @@ script runs the command and puts its output in between:
     <!-- /output -->
 
 Options after the command, separated by " ;; ": ``lines=N`` keeps the first N lines of output,
-``last=N`` the last N. Run it from anywhere:
+``last=N`` the last N, ``input=PATH`` feeds that file (from the repository root) to standard
+input, one answer a line, and ``scratch`` runs the command in an empty temporary folder (for
+commands that write files, such as an interview on a new file). Run it from anywhere:
 
     python scripts/generate.py          # rewrite what is stale
     python scripts/generate.py --check  # exit 1 and name the stale files, change nothing
@@ -25,6 +27,7 @@ import contextlib
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -62,20 +65,31 @@ def run(spec: str) -> str:
     command, _, options = spec.partition(" ;; ")
     args = shlex.split(command)
     first = last = None
+    stdin: str | None = None
+    scratch = False
     for option in options.split():
         key, _, value = option.partition("=")
         if key == "lines":
             first = int(value)
         elif key == "last":
             last = int(value)
+        elif key == "input":
+            stdin = (REPO / value).read_text(encoding="utf-8")
+        elif key == "scratch":
+            scratch = True
         else:
             raise ValueError(f"unknown option {option!r} in marker: cvecheck {spec}")
     if args and args[0] in DATED_COMMANDS:
         args = [args[0], "--today", AS_OF, *args[1:]]
-    # The guides show what an 80-column terminal shows, whatever the terminal running this.
-    result = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1"}).invoke(
-        app, args, prog_name="cvecheck"
-    )
+    with contextlib.ExitStack() as stack:
+        if scratch:
+            stack.enter_context(
+                contextlib.chdir(stack.enter_context(tempfile.TemporaryDirectory()))
+            )
+        # The guides show what an 80-column terminal shows, whatever the terminal running this.
+        result = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1"}).invoke(
+            app, args, prog_name="cvecheck", input=stdin
+        )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise RuntimeError(f"`cvecheck {command}` failed: {result.exception!r}")
     lines = result.output.rstrip("\n").splitlines()

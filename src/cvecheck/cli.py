@@ -722,6 +722,61 @@ def _write_new(path: Path, text: str, force: bool) -> bool:
     return True
 
 
+@app.command(short_help="Answer the file's open questions, one at a time.")
+def interview(
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="[FILE]", help="Programme file; written from the template if new."),
+    ] = Path("programme.yaml"),
+    section: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only this top-level section of the file.")
+    ] = None,
+    rules: RulesOption = None,
+    offer_waivers: Annotated[
+        bool,
+        typer.Option(
+            "--offer-waivers",
+            help="After a gap, offer to record a waiver in the file (if the configuration "
+            "allows waivers in programme files).",
+        ),
+    ] = False,
+) -> None:
+    """Ask the questions the file leaves open, gates first, and write each answer into it.
+
+    Comments, key order and untouched lines are kept. An empty answer means don't know; '.'
+    stops. When standard input is not a terminal, each line answers the next question.
+    """
+    from cvecheck.interview.document import CannotEditError
+    from cvecheck.interview.terminal import run
+
+    def new_file(target: Path) -> None:
+        from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
+
+        _write_new(target, programme_template(tool_version=__version__), False)
+        _write_new(target.parent / DEFAULT_SCHEMA_REF, schema_text(), False)
+
+    try:
+        waivers = offer_waivers and _programme_waivers_allowed(path)
+        code = run(path, _ruleset(rules), section=section, new_file=new_file, waivers=waivers)
+    except InputError as error:
+        _fail(error.issues)
+    except CannotEditError as error:
+        from cvecheck.results import Location
+
+        _fail([Issue("interview-cannot-edit", str(error), Location(str(path)))])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--section") from None
+    raise typer.Exit(code)
+
+
+def _programme_waivers_allowed(path: Path) -> bool:
+    """Whether the configuration in force for ``path`` accepts waivers in programme files."""
+    from cvecheck import config as configuration
+
+    settings = configuration.resolve(configuration.CommandLine(), [str(path)], None)
+    return bool(getattr(settings, "programme_waivers", True))
+
+
 def _ruleset(rules: list[Path] | None) -> RuleSet:
     from cvecheck.rule_cache import cached_rules, default_cache_dir
 

@@ -36,6 +36,7 @@ STAGES: tuple[str, ...] = (
     "reporters",  # every output format
     "sides",  # the two sides of a diff: a saved report read back, or a file checked
     "output",  # where output goes
+    "interview",  # cvecheck interview: question flow, round-trip writer, terminal front end
     "cli",  # the command line
     "__main__",
 )
