@@ -13,7 +13,7 @@ from cvecheck.interview.flow import SKIP, STOP, Interview, parse, plain_question
 from cvecheck.results import Status
 from cvecheck.template import programme_template
 
-PACK = Path(__file__).parent / "fixtures" / "interview-pack"
+PACK = Path(__file__).parents[1] / "fixtures" / "interview-pack"
 
 
 @pytest.fixture(scope="module")

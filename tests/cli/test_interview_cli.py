@@ -19,7 +19,7 @@ from cvecheck import check_text, load_rules
 from cvecheck.results import Status
 from cvecheck.template import programme_template
 
-PACK = Path(__file__).parent / "fixtures" / "interview-pack"
+PACK = Path(__file__).parents[1] / "fixtures" / "interview-pack"
 CVECHECK = [sys.executable, "-m", "cvecheck"]
 
 
@@ -276,7 +276,19 @@ class Terminal:
             if not chunk:
                 break
             self.output += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
-        _, status = os.waitpid(self.pid, 0)
+        # A child still waiting for an answer would block waitpid for ever: give it a while,
+        # then end it and fail with what it printed.
+        deadline = time.monotonic() + 30
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                os.close(self.fd)
+                raise AssertionError(f"the interview did not end; output so far:\n{self.output}")
+            time.sleep(0.05)
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
 
