@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "Report",
     "RuleSet",
+    "WaiverPolicy",
     "__version__",
     "check_data",
     "check_file",

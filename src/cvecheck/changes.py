@@ -144,6 +144,10 @@ class Changes:
     def new_unwaived_gap_count(self) -> int:
         return sum(len(f.new_unwaived_gaps()) for f in self.files)
 
+    def new_waiver_count(self) -> int:
+        """Waivers added or renewed: a change that opens a gap and waives it shows here."""
+        return sum(1 for f in self.files for w in f.waivers if w.kind in ("added", "renewed"))
+
 
 def changes_between(
     old: Sequence[FileOutcome[RuleFacts]],

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # loaded when a command needs them: --help and --version must
     from cvecheck.reporters.layout import Terminal
     from cvecheck.reporters.table import Detail
     from cvecheck.rules import RuleSet
+    from cvecheck.waivers import WaiverPolicy
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -307,7 +308,25 @@ def check(
         typer.Option(
             metavar="FILE",
             help="Configuration file to use instead of searching for .cvecheck.yaml or "
-            "pyproject.toml [tool.cvecheck] upwards from the first file.",
+            "pyproject.toml [tool.cvecheck] upwards from the working folder.",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            metavar="FILE",
+            help="The commissioner's waiver file (YAML with a waivers: list), kept apart from "
+            "the programme files it exempts.",
+        ),
+    ] = None,
+    programme_waivers: Annotated[
+        bool | None,
+        typer.Option(
+            "--programme-waivers/--no-programme-waivers",
+            help="Honour waivers written in the programme files (the default), or only report "
+            "them.",
+            show_default=False,
         ),
     ] = None,
     show_config: Annotated[
@@ -369,32 +388,50 @@ def check(
         select=select or (),
         ignore=ignore or (),
         rules=rules or (),
+        waivers=waivers,
+        programme_waivers=programme_waivers,
     )
+    from cvecheck.batch import expand_inputs
+    from cvecheck.escaping import one_line
+
     try:
-        settings = configuration.resolve(
-            command_line, [stdin_name] if from_stdin else inputs, config
-        )
+        settings = configuration.resolve(command_line, config)
         ruleset = cached_rules(settings.rule_dirs, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
     selection_problems = configuration.selection_issues(settings, ruleset)
     if selection_problems:
         _fail(selection_problems)
+    paths, _ = ([], []) if from_stdin else expand_inputs(inputs)
     if show_config:
-        typer.echo(configuration.describe(settings), nl=False)
+        typer.echo(configuration.describe(settings, paths), nl=False)
         raise typer.Exit(EXIT_OK)
     ruleset = select_rules(ruleset, settings.select, settings.ignore)
+    if not ruleset.rules:
+        _fail([configuration.no_rules_issue(settings)])
+    try:
+        policy = configuration.waiver_policy(settings, ruleset)
+    except InputError as error:
+        _fail(error.issues)
     paths, input_issues = ([], []) if from_stdin else _expand(inputs)
     _refuse_overwrites(targets, paths)
+    for programme, near in configuration.nearest_configs(settings, paths).items():
+        typer.echo(
+            one_line(
+                f"note: {near} is not used for {programme}: a run's configuration is found "
+                "from the working folder (see cvecheck check --show-config)"
+            ),
+            err=True,
+        )
     from cvecheck.reporters.table import Detail
 
     view = _View(
         [_terminal(color, target is None) for target in targets], Detail(quiet, statistics)
     )
     if from_stdin:
-        outcomes: Iterator[FileOutcome] = _from_stdin(stdin_name, ruleset, _today(today))
+        outcomes: Iterator[FileOutcome] = _from_stdin(stdin_name, ruleset, _today(today), policy)
     else:
-        outcomes = _checked(paths, jobs, ruleset, settings.rule_dirs, _today(today))
+        outcomes = _checked(paths, jobs, ruleset, settings.rule_dirs, _today(today), policy)
     code = _check_and_render(outcomes, chosen, targets, view, settings)
     if input_issues:
         raise typer.Exit(EXIT_INVALID)
@@ -409,7 +446,9 @@ class _View:
     detail: Detail
 
 
-def _from_stdin(name: str, ruleset: RuleSet, today: date) -> Iterator[FileOutcome]:
+def _from_stdin(
+    name: str, ruleset: RuleSet, today: date, policy: WaiverPolicy | None = None
+) -> Iterator[FileOutcome]:
     """The one programme read from standard input, reported under ``name``."""
     from cvecheck.loader import MAX_FILE_BYTES, decode
     from cvecheck.pipeline import check_text
@@ -427,7 +466,9 @@ def _from_stdin(name: str, ruleset: RuleSet, today: date) -> Iterator[FileOutcom
                     )
                 ]
             )
-        outcome = FileOutcome(name, check_text(decode(raw, name), name, ruleset, today=today))
+        outcome = FileOutcome(
+            name, check_text(decode(raw, name), name, ruleset, today=today, policy=policy)
+        )
     except InputError as error:
         outcome = FileOutcome(name, None, tuple(error.issues))
     for issue in outcome.issues:
@@ -534,6 +575,7 @@ def _checked(
     ruleset: RuleSet,
     rule_dirs: Sequence[Path] | None,
     today: date,
+    policy: WaiverPolicy | None = None,
 ) -> Iterator[FileOutcome]:
     """Each file's outcome, in order, with a progress bar at a terminal; a file's input errors
     go to stderr as it is checked."""
@@ -541,7 +583,9 @@ def _checked(
     from cvecheck.progress import track
 
     workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs)
+    checked = check_paths(
+        paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs, policy=policy
+    )
     for outcome in track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ):
         for issue in outcome.issues:
             _echo_issue(issue)
@@ -600,6 +644,13 @@ def diff(
             help="Exit with 1 if a gap is open now that was not open (or was waived) before.",
         ),
     ] = False,
+    fail_on_new_waivers: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new-waivers",
+            help="Exit with 1 if a waiver was added or renewed (a gap opened and waived at once).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     today: TodayOption = None,
     color: ColourOption = ColourChoice.AUTO,
@@ -611,7 +662,8 @@ def diff(
     or renewed, and other changes of status. A saved report (from check --format json) keeps
     the rule set version and the file's sha256, so the output says whether a difference comes
     from the programme file or from the rules. Exit code 0; 1 with --fail-on-new-gaps when a
-    gap is newly open; 2 for invalid input.
+    gap is newly open, or with --fail-on-new-waivers when a waiver was added or renewed; 2 for
+    invalid input.
     """
     from cvecheck.changes import changes_between
     from cvecheck.reporters import render
@@ -627,6 +679,8 @@ def diff(
     result = changes_between(before, after, (str(old), str(new)))
     _write(render(Command.DIFF, name, result, terminal=_terminal(color, target is None)), target)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
+        raise typer.Exit(EXIT_GAPS)
+    if fail_on_new_waivers and result.new_waiver_count():
         raise typer.Exit(EXIT_GAPS)
 
 
@@ -680,6 +734,31 @@ def init(
     if not path.parent.is_dir():
         _fail(
             [Issue("init-no-folder", "no such folder; create it first", Location(str(path.parent)))]
+        )
+    # Everything that can be known before writing is checked first: a run that fails must
+    # leave nothing half written.
+    targets = [path] if schema_ref is not None else [path, path.parent / DEFAULT_SCHEMA_REF]
+    for target in targets:
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            _fail(
+                [
+                    Issue(
+                        "init-not-file",
+                        "is a folder (or not a regular file), so it cannot be written; "
+                        "move it away or choose another path",
+                        Location(str(target)),
+                    )
+                ]
+            )
+    if path.exists() and not force:
+        _fail(
+            [
+                Issue(
+                    "init-exists",
+                    "already exists; choose another name, or use --force to overwrite it",
+                    Location(str(path)),
+                )
+            ]
         )
     if not _write_new(path, text, force):
         _fail(
@@ -746,8 +825,14 @@ def interview(
     Comments, key order and untouched lines are kept. An empty answer means don't know; '.'
     stops. When standard input is not a terminal, each line answers the next question.
     """
+    import signal
+
     from cvecheck.interview.document import CannotEditError
     from cvecheck.interview.terminal import run
+
+    # The interview saves the answers given so far on Ctrl-C, so it wants the KeyboardInterrupt
+    # that main() otherwise replaces (it runs no worker processes).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def new_file(target: Path) -> None:
         from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
@@ -773,8 +858,8 @@ def _programme_waivers_allowed(path: Path) -> bool:
     """Whether the configuration in force for ``path`` accepts waivers in programme files."""
     from cvecheck import config as configuration
 
-    settings = configuration.resolve(configuration.CommandLine(), [str(path)], None)
-    return bool(getattr(settings, "programme_waivers", True))
+    del path  # one configuration per run, found from the working folder, whatever the file
+    return configuration.resolve(configuration.CommandLine(), None).programme_waivers
 
 
 def _ruleset(rules: list[Path] | None) -> RuleSet:
@@ -910,14 +995,47 @@ def completion(
     typer.echo(script)
 
 
+EXIT_BROKEN_PIPE = 128 + 13
+"""The reader of standard output went away (``cvecheck rules | head -1``): the shell sees 141,
+as for any program stopped by SIGPIPE, never 1 ("gaps")."""
+EXIT_INTERRUPTED = 128 + 2
+EXIT_TERMINATED = 128 + 15
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM: not an Exception, so nothing on the way up mistakes it for an error
+    (click would turn a KeyboardInterrupt into "Aborted!" and exit 1)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(128 + signum)
+
+
 def main() -> None:
-    """Entry point: run the app and turn any unexpected failure into a one-line error."""
+    """Entry point: run the app and turn any unexpected failure into a one-line error.
+
+    SIGINT and SIGTERM stop the run (worker processes included) with exit 130 or 143 and no
+    traceback; outputs are then not written. A closed output pipe ends the process quietly as
+    SIGPIPE does (exit 141).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app()
     except SystemExit:
         raise
+    except _Stopped as stopped:
+        sys.exit(stopped.code)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # never show a traceback to a user
         typer.echo(f"cvecheck: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_INVALID)

@@ -1,12 +1,13 @@
 """Settings: find the configuration file, read and validate it, and merge in the command line.
 
 Settings come from three places, each overriding the one before: built-in defaults, a
-configuration file, the command line. The file is ``--config FILE`` if given; otherwise the
-first of ``.cvecheck.yaml``, ``.cvecheck.yml`` or a ``pyproject.toml`` with a
-``[tool.cvecheck]`` table, searching upwards from the first programme file's folder. Keys are
-the long option names: ``fail-on``, ``fail-on-questions``, ``select``, ``ignore`` and
-``rules`` (extra rule pack folders, relative to the file, loaded after the built-in pack;
-``builtin:practice`` names the shipped practice pack).
+configuration file, the command line. A run has one configuration, whatever files it checks
+and in whatever order: ``--config FILE`` if given (no search then); otherwise the first of
+``.cvecheck.yaml``, ``.cvecheck.yml`` or a ``pyproject.toml`` with a ``[tool.cvecheck]`` table,
+searching upwards from the working folder. A configuration file beside a programme is never
+used because of where the programme is: whoever may add a file there is usually the author
+whose proposal is being checked. Keys are the long option names (see ``KEYS``); in ``rules``,
+``builtin:practice`` names the shipped practice pack.
 
 Every value remembers where it came from, for ``--show-config`` and for error messages. A bad
 file is an input error with file, line and column, like any other bad input.
@@ -15,7 +16,6 @@ file is an input error with file, line and column, like any other bad input.
 from __future__ import annotations
 
 import difflib
-import glob
 import json
 import re
 import tomllib
@@ -24,17 +24,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cvecheck.loader import SourceMap, load_file, read_text
+from cvecheck.loader import SourceMap, load_file, read_text, refuse_hidden_line_breaks
 from cvecheck.results import InputError, Issue, Location, Severity
 from cvecheck.rules import BUILTIN_PREFIX, RuleSet, default_rules_dir, resolve_rules_dir
 from cvecheck.selection import unknown_pattern
+from cvecheck.waivers import WaiverPolicy, read_waiver_file
 
 YAML_NAMES = (".cvecheck.yaml", ".cvecheck.yml")
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = ("tool", "cvecheck")
 FAIL_ON_CHOICES = ("expected", "recommended", "advisory", "never")
 DEFAULT_FAIL_ON = "recommended"
-KEYS = ("fail-on", "fail-on-questions", "select", "ignore", "rules")
+SEVERITY_CHOICES = ("advisory", "recommended", "expected")
+KEYS = (
+    "fail-on",
+    "fail-on-questions",
+    "select",
+    "ignore",
+    "rules",
+    "waivers",
+    "programme-waivers",
+    "waiver-max-days",
+    "waiver-approvers",
+    "waiver-max-severity",
+)
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -52,6 +65,8 @@ class CommandLine:
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     rules: Sequence[Path] = ()
+    waivers: Path | None = None
+    programme_waivers: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,11 @@ class Settings:
     ignore: tuple[str, ...] = ()
     extra_rules: tuple[Path, ...] = ()
     replace_builtin_rules: bool = False
+    waivers_file: Path | None = None
+    programme_waivers: bool = True
+    waiver_max_days: int | None = None
+    waiver_approvers: tuple[str, ...] = ()
+    waiver_max_severity: str | None = None
     config_file: Path | None = None
     searched_from: Path | None = None
     origins: Mapping[str, Origin] = field(default_factory=dict)
@@ -87,9 +107,14 @@ class Settings:
         return self.origins.get(key, DEFAULT)
 
 
-def resolve(command_line: CommandLine, inputs: Sequence[str], config: Path | None) -> Settings:
-    """The settings for a run: defaults, then the configuration file, then the command line."""
-    start = search_start(inputs)
+def resolve(command_line: CommandLine, config: Path | None, cwd: Path | None = None) -> Settings:
+    """The settings for a run: defaults, then the configuration file, then the command line.
+
+    The file is ``config`` if given, else the nearest one at or above ``cwd`` (the working
+    folder): never one found from a programme's folder, so the order of the files on the
+    command line, and files placed beside them, change nothing.
+    """
+    start = (cwd or Path.cwd()).resolve()
     path = config.resolve() if config is not None else find_config(start)
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
@@ -105,6 +130,8 @@ def resolve(command_line: CommandLine, inputs: Sequence[str], config: Path | Non
         "select": _split(command_line.select) or None,
         "ignore": _split(command_line.ignore) or None,
         "rules": tuple(command_line.rules) or None,
+        "waivers": command_line.waivers,
+        "programme-waivers": command_line.programme_waivers,
     }
     for key, value in given.items():
         if value is not None:
@@ -122,6 +149,11 @@ def resolve(command_line: CommandLine, inputs: Sequence[str], config: Path | Non
         ignore=tuple(values.get("ignore", ())),
         extra_rules=tuple(values.get("rules", ())),
         replace_builtin_rules=origins.get("rules") == COMMAND_LINE,
+        waivers_file=values.get("waivers"),
+        programme_waivers=values.get("programme-waivers", True),
+        waiver_max_days=values.get("waiver-max-days"),
+        waiver_approvers=tuple(values.get("waiver-approvers", ())),
+        waiver_max_severity=values.get("waiver-max-severity"),
         config_file=path,
         searched_from=None if config is not None else start,
         origins=origins,
@@ -134,22 +166,17 @@ def _split(patterns: Sequence[str]) -> tuple[str, ...]:
     return tuple(p.strip() for text in patterns for p in text.split(",") if p.strip())
 
 
-def search_start(inputs: Sequence[str]) -> Path:
-    """Where the search for a configuration file begins: the first input's folder."""
-    if not inputs:
-        return Path.cwd()
-    first = inputs[0]
-    if glob.has_magic(first):
-        fixed = []
-        for part in Path(first).parts:
-            if glob.has_magic(part):
-                break
-            fixed.append(part)
-        base = Path(*fixed) if fixed else Path()
-    else:
-        path = Path(first)
-        base = path if path.is_dir() else path.parent
-    return base.resolve()
+def nearest_configs(settings: Settings, programmes: Sequence[Path]) -> dict[Path, Path]:
+    """Programme -> a configuration file nearer to it than the one in force, which is not used.
+
+    Reported so that nobody believes a file beside their programme changes its check.
+    """
+    unused: dict[Path, Path] = {}
+    for programme in programmes:
+        near = find_config(programme.resolve().parent)
+        if near is not None and near != settings.config_file:
+            unused[programme] = near
+    return unused
 
 
 def find_config(start: Path) -> Path | None:
@@ -171,7 +198,7 @@ def _has_tool_table(path: Path) -> bool:
         text = read_text(path)
     except InputError:
         return False
-    return any(_table_name(line) == "tool.cvecheck" for line in text.splitlines())
+    return any(_table_name(line) == "tool.cvecheck" for line in text.split("\n"))
 
 
 ConfigValues = dict[str, tuple[Any, Location, dict[str, Location]]]
@@ -191,6 +218,7 @@ def read_config(path: Path) -> ConfigValues:
 def _read_toml(path: Path) -> tuple[dict[str, Any], SourceMap]:
     name = str(path)
     text = read_text(path)
+    refuse_hidden_line_breaks(text, name)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -232,7 +260,7 @@ def _toml_positions(text: str, table: str) -> dict[tuple[str | int, ...], tuple[
     """
     positions: dict[tuple[str | int, ...], tuple[int, int]] = {}
     current = ""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         name = _table_name(line)
         if name is not None:
             current = name
@@ -287,6 +315,13 @@ def _validate(data: Any, source_map: SourceMap, path: Path) -> ConfigValues:
                 if not folder.is_dir()
             ]
             value = folders
+        if key == "waivers":  # relative to the file that names it, like rule folders
+            value = path.parent / value
+            if not value.is_file():
+                issues.append(
+                    Issue("config-waivers", f"waivers: file not found (looked for {value})", where)
+                )
+                continue
         values[key] = (value, where, items)
     if issues:
         raise InputError(issues)
@@ -302,12 +337,29 @@ def _check(key: str, value: Any, source_map: SourceMap) -> tuple[str | None, dic
                 {},
             )
         return None, {}
-    if key == "fail-on-questions":
+    if key in ("fail-on-questions", "programme-waivers"):
         return (
             None if isinstance(value, bool) else f"expected true or false, not {json.dumps(value)}"
         ), {}
+    if key == "waiver-max-severity":
+        if value not in SEVERITY_CHOICES:
+            return (
+                f"{json.dumps(value)} is not allowed; use one of {', '.join(SEVERITY_CHOICES)}",
+                {},
+            )
+        return None, {}
+    if key == "waiver-max-days":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"expected a whole number of days (0 or more), not {json.dumps(value)}", {}
+        return None, {}
+    if key == "waivers":
+        if not isinstance(value, str) or not value.strip():
+            return "expected the path of a waiver file", {}
+        return None, {}
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        kind = "folder" if key == "rules" else "rule id, id prefix, section id or focus area"
+        kind = {"rules": "folder", "waiver-approvers": "name or role"}.get(
+            key, "rule id, id prefix, section id or focus area"
+        )
         return f"expected a list of texts, each a {kind}", {}
     items = {item: source_map.locate((key, index)) for index, item in enumerate(value)}
     return None, items
@@ -329,12 +381,50 @@ def selection_issues(settings: Settings, ruleset: RuleSet) -> list[Issue]:
     return issues
 
 
-def describe(settings: Settings) -> str:
+def waiver_policy(settings: Settings, ruleset: RuleSet) -> WaiverPolicy:
+    """The waiver policy of the run, with the commissioner's waiver file read (InputError if bad)."""
+    waivers, scopes = (
+        read_waiver_file(settings.waivers_file, ruleset)
+        if settings.waivers_file is not None
+        else ((), ())
+    )
+    severity = settings.waiver_max_severity
+    return WaiverPolicy(
+        programme_waivers=settings.programme_waivers,
+        max_days=settings.waiver_max_days,
+        approvers=settings.waiver_approvers,
+        max_severity=Severity(severity) if severity is not None else None,
+        file_waivers=waivers,
+        file_scopes=scopes,
+    )
+
+
+def no_rules_issue(settings: Settings) -> Issue:
+    """The error for a run whose selection leaves no rule to check: that is never a pass."""
+    for key in ("ignore", "select"):
+        origin = settings.origin(key)
+        if isinstance(origin, Location):
+            return Issue(
+                "no-rules", f"{key}: no rule is left to check; change the selection", origin
+            )
+    return Issue(
+        "no-rules",
+        "no rule is left to check after --select and --ignore; change the selection",
+        Location("--select/--ignore"),
+    )
+
+
+def describe(settings: Settings, programmes: Sequence[Path] = ()) -> str:
     """The settings in force as TOML-style lines, each with where it came from."""
     if settings.config_file is not None:
         found = f"# Configuration file: {settings.config_file}"
     else:
         found = f"# No configuration file found (searched upwards from {settings.searched_from})"
+    applies = (
+        f"# It applies to every programme of this run ({len(programmes)} files)"
+        if settings.config_file is not None
+        else f"# Built-in defaults apply to every programme of this run ({len(programmes)} files)"
+    )
     packs = [
         *([] if settings.replace_builtin_rules else [f"built-in ({default_rules_dir()})"]),
         *(str(p) for p in settings.extra_rules),
@@ -345,10 +435,21 @@ def describe(settings: Settings) -> str:
         ("select", json.dumps(list(settings.select))),
         ("ignore", json.dumps(list(settings.ignore))),
         ("rules", json.dumps([str(p) for p in settings.extra_rules])),
+        ("waivers", json.dumps(str(settings.waivers_file) if settings.waivers_file else None)),
+        ("programme-waivers", json.dumps(settings.programme_waivers)),
+        ("waiver-max-days", json.dumps(settings.waiver_max_days)),
+        ("waiver-approvers", json.dumps(list(settings.waiver_approvers))),
+        ("waiver-max-severity", json.dumps(settings.waiver_max_severity)),
         ("exit-zero", json.dumps(settings.exit_zero)),
     ]
     width = max(len(f"{key} = {value}") for key, value in rows)
-    lines = [found, f"# Rule packs in use: {', '.join(packs)}"]
+    lines = [found, applies]
+    lines += [
+        f"# Not used: {near} (nearer to {programme}; a run's configuration is found from the "
+        "working folder, or named with --config)"
+        for programme, near in nearest_configs(settings, programmes).items()
+    ]
+    lines.append(f"# Rule packs in use: {', '.join(packs)}")
     for key, value in rows:
         origin = settings.origin(key)
         note = str(origin)

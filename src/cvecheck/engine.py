@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+import jsonschema_rs
+
 from cvecheck.loader import SourceMap
 from cvecheck.programme import DERIVED_FROM
 from cvecheck.results import (
@@ -69,6 +71,7 @@ def evaluate(
         focus_coverage=_focus_coverage(results, rules),
         section_coverage=_section_coverage(results, ruleset),
         notices=tuple(notices),
+        rule_packs=ruleset.identities,
     )
 
 
@@ -145,10 +148,28 @@ def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path, 
                 if missing is None:
                     missing = where
             elif not validator.is_valid(value):
+                _refuse_undecided(validator, value)
                 return False, where, value
     if missing is not None:
         return None, missing, None
     return True, checks[0][0], None
+
+
+class UndecidedError(Exception):
+    """A predicate that could not be decided (a regex over its backtracking limit, say): that
+    is a defect of the rule, so the rule's outcome is error, never a gap."""
+
+
+def _refuse_undecided(validator: Any, value: Any) -> None:
+    # is_valid() answers False when a pattern hits the regex engine's backtracking limit; only
+    # the errors tell that apart from a real mismatch, so they are read on this (rare) path.
+    for error in validator.iter_errors(value):
+        kind = getattr(error, "kind", None)  # only jsonschema-rs errors say which kind they are
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded):
+            raise UndecidedError(
+                f"a pattern reached the regular expression backtracking limit ({error.message}); "
+                "simplify the pattern"
+            )
 
 
 def _locate(source_map: SourceMap, path: Path) -> Location:

@@ -20,6 +20,7 @@ __all__ = [
     "html",
     "markdown",
     "markdown_code",
+    "no_runner_commands",
     "one_line",
     "visible",
     "xml",
@@ -39,8 +40,24 @@ def one_line(text: str) -> str:
 
     File names, keys and values from an input can hold newlines, terminal escape sequences or
     bidirectional overrides; printed raw they would split an error line or rewrite the screen.
+    Workflow-command openers are broken too (see ``no_runner_commands``).
     """
-    return visible(text)
+    return no_runner_commands(visible(text))
+
+
+def no_runner_commands(text: str) -> str:
+    """Text with no ``::`` and no ``##[``, so it cannot become a CI runner command.
+
+    A GitHub Actions runner obeys any log line that starts, after whitespace, with ``::`` (say
+    ``::add-mask::``) or ``##[``. A table wraps long cells at spaces, so any ``::`` in a cell
+    could start a line; with none anywhere, no wrapping can make one. ``:\\:`` and ``#\\#[``
+    still read as what was written.
+    """
+    if ":" not in text and "#" not in text:
+        return text
+    while "::" in text:
+        text = text.replace("::", ":\\:")
+    return text.replace("##[", "#\\#[")
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -62,6 +79,10 @@ def markdown(text: str, *, line_start: bool = False) -> str:
     # Entities, not backslashes, for angle brackets: the text then holds no tag at all, even
     # for a reader that does not follow CommonMark's escapes.
     escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
+    # CommonMark reads "\\:" as ":", so a viewer shows "::" while the file's lines, which a CI
+    # log may print, hold none ("#" and "[" are escaped above, so "##[" cannot appear either).
+    while "::" in escaped:
+        escaped = escaped.replace("::", ":\\:")
     if line_start:
         escaped = _LINE_START_MARKUP.sub(
             lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
@@ -73,7 +94,7 @@ def markdown(text: str, *, line_start: bool = False) -> str:
 def markdown_code(text: str) -> str:
     """Text for inside a Markdown code span (`...`) in a table cell: backticks and pipes cannot
     end the span or the cell, and control characters are shown."""
-    flat = visible(_WHITESPACE.sub(" ", text).strip())
+    flat = no_runner_commands(visible(_WHITESPACE.sub(" ", text).strip()))
     return flat.replace("`", "'").replace("|", "\\|")
 
 

@@ -50,6 +50,10 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 _MAYBE_NOT_TEXT = frozenset("~nNtTfF0123456789+-.") | {""}
 """First characters of every null, boolean and number above (and "" for the empty null)."""
+_HIDDEN_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|\r(?!\n)")
+"""Characters that some readers take as a line break and others do not: YAML breaks lines at
+U+0085, U+2028, U+2029 and a lone CR, while editors, git diff and grep show one line, so text
+after one inside a comment would be read as YAML yet look like part of the comment."""
 MAX_INT_DIGITS = 20
 """Longer integers are refused: nothing in a programme needs them and int() on huge ones is slow."""
 
@@ -181,6 +185,7 @@ def load_text(text: str, name: str) -> Loaded:
         raise _fail(name, "input-encoding", "holds an invalid character", line, column) from None
     if size > MAX_FILE_BYTES:
         raise _fail(name, "input-too-large", f"text is larger than {MAX_FILE_BYTES:,} bytes")
+    refuse_hidden_line_breaks(text, name)
     parser = None
     try:
         parser = _Parser(text)  # the pure-Python reader already checks characters here
@@ -210,6 +215,24 @@ def load_text(text: str, name: str) -> Loaded:
     finally:
         if parser is not None:
             parser.dispose()
+
+
+def refuse_hidden_line_breaks(text: str, name: str) -> None:
+    """Refuse text holding a line break that not every reader sees (see ``_HIDDEN_BREAK``), so
+    that what an editor shows is exactly what is checked."""
+    found = _HIDDEN_BREAK.search(text)
+    if found is None:
+        return
+    line, column = _text_line_col(text, found.start())
+    char = found.group()
+    raise _fail(
+        name,
+        "input-line-break",
+        f"U+{ord(char):04X} is a line break to some programs and not to others, so the file "
+        "would not read the same everywhere; replace it with an ordinary line break or remove it",
+        line,
+        column,
+    )
 
 
 def syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
@@ -627,9 +650,11 @@ def _text_line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column of a byte offset; the column counts characters, as editors do."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    return line, offset - (before.rfind(b"\n") + 1) + 1
+    start = before.rfind(b"\n") + 1
+    return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
 def _fail(name: str, code: str, message: str, line: int = 0, column: int = 0) -> InputError:

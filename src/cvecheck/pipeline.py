@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,13 @@ from cvecheck.loader import Loaded, SourceMap, load_text, read_text
 from cvecheck.programme import evaluation_view, parse_programme
 from cvecheck.results import InputError, Report
 from cvecheck.rules import RuleSet, load_rules
-from cvecheck.waivers import programme_waivers
+from cvecheck.waivers import WaiverPolicy, programme_waivers, waivers_in_force
 
 __all__ = [
     "InputError",
     "Report",
     "RuleSet",
+    "WaiverPolicy",
     "check_data",
     "check_file",
     "check_text",
@@ -37,20 +39,26 @@ def check_file(
     *,
     today: date | None = None,
     display: str | None = None,
+    policy: WaiverPolicy | None = None,
 ) -> Report:
     """Check one programme file. Raises InputError (with located issues) for invalid input."""
     file = Path(path)
     name = display or str(path)
-    return check_text(read_text(file, name), name, ruleset, today=today)
+    return check_text(read_text(file, name), name, ruleset, today=today, policy=policy)
 
 
 def check_text(
-    text: str, name: str = "<text>", ruleset: RuleSet | None = None, *, today: date | None = None
+    text: str,
+    name: str = "<text>",
+    ruleset: RuleSet | None = None,
+    *,
+    today: date | None = None,
+    policy: WaiverPolicy | None = None,
 ) -> Report:
     """Check a programme description given as YAML text."""
     loaded = load_text(text, name)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return _check_loaded(loaded, ruleset, today, digest)
+    return _check_loaded(loaded, ruleset, today, digest, policy)
 
 
 def check_data(
@@ -59,26 +67,36 @@ def check_data(
     *,
     today: date | None = None,
     name: str = "<data>",
+    policy: WaiverPolicy | None = None,
 ) -> Report:
     """Check a programme description given as plain data (locations are then unknown)."""
     loaded = Loaded(dict(data), SourceMap(name, {}))
-    return _check_loaded(loaded, ruleset, today, "")
+    return _check_loaded(loaded, ruleset, today, "", policy)
 
 
 def _check_loaded(
-    loaded: Loaded, ruleset: RuleSet | None, today: date | None, digest: str
+    loaded: Loaded,
+    ruleset: RuleSet | None,
+    today: date | None,
+    digest: str,
+    policy: WaiverPolicy | None,
 ) -> Report:
     rules = ruleset if ruleset is not None else load_rules()
+    day = today or date.today()
     programme = parse_programme(loaded)
-    waivers = programme_waivers(programme, loaded.source_map, rules)
-    name = programme.programme.name if programme.programme and programme.programme.name else ""
-    return evaluate(
+    info = programme.programme
+    own = programme_waivers(programme, loaded.source_map, rules)
+    waivers, refused = waivers_in_force(
+        own, info.id if info else None, rules, policy or WaiverPolicy(), day
+    )
+    report = evaluate(
         rules,
         evaluation_view(programme),
         loaded.source_map,
         waivers=waivers,
-        today=today or date.today(),
-        programme_name=name,
+        today=day,
+        programme_name=info.name if info and info.name else "",
         programme_hash=digest,
         tool_version=__version__,
     )
+    return replace(report, notices=(*refused, *report.notices)) if refused else report

@@ -240,13 +240,35 @@ class Finding:
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Waiver:
-    """A documented decision, in the programme file, to accept a rule's gap for a time."""
+    """A documented decision to accept a rule's gap for a time."""
 
     rule: str
     reason: str
     approved_by: str
     expires: date
     location: Location
+    source: str = "programme"
+    """Where it was written: "programme" (the file under check) or "waiver file" (the
+    commissioner's, given with --waivers)."""
+
+
+@_quick_pickle
+@dataclass(frozen=True, slots=True)
+class PackIdentity:
+    """Who a pack is: its name and version, a digest of its files, and whether it is the pack
+    shipped with cvecheck. Only the shipped pack is shown by name alone: any other (a copy of
+    the shipped pack's pack.yaml included) is marked custom, with its digest."""
+
+    name: str
+    version: str
+    digest: str
+    """sha256 of the pack's files (relative path and bytes of each, in name order)."""
+    shipped: bool
+
+    @property
+    def label(self) -> str:
+        base = f"{self.name}@{self.version}"
+        return base if self.shipped else f"custom:{base} (sha256:{self.digest[:12]})"
 
 
 @_quick_pickle
@@ -347,6 +369,8 @@ class Report(Generic[RuleT]):
     focus_coverage: tuple[Coverage, ...]
     section_coverage: tuple[Coverage, ...]
     notices: tuple[Notice, ...] = ()
+    rule_packs: tuple[PackIdentity, ...] = ()
+    """The packs the rules came from: name, version, digest of their files, shipped or not."""
 
     def with_status(self, *statuses: Status) -> list[RuleResult]:
         """Results in any of the given states, most severe rule first, then by id."""
@@ -367,7 +391,9 @@ class Report(Generic[RuleT]):
         return [
             r
             for r in self.results
-            if r.status in states and self.rules[r.rule_id].severity.rank >= fail_on.rank
+            # A waiver covers gaps only: the rule's unanswered questions still count.
+            if (r.status in states or (questions and r.status is Status.WAIVED and r.questions))
+            and self.rules[r.rule_id].severity.rank >= fail_on.rank
         ]
 
     def exit_code(self, fail_on: Severity | None, *, questions: bool = False) -> int:

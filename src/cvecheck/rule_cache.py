@@ -5,6 +5,12 @@ files' bytes and of the code that checked them. Loading the same files again ski
 parsing and the example checks, which at 70 rules are most of a cold start; the rules
 themselves are still validated and compiled. Any change to a rule file, or to cvecheck, means a
 new digest and a full check. A missing, stale or damaged cache only means a full load.
+
+Each cache file carries a digest of its own contents (and of the key it is stored under) and
+is checked against it before use: a cache file edited by hand, or by anything but this module,
+does not match and is rebuilt from the rule files, so it cannot change a verdict. The digest
+is no defence against someone who can write the cache folder and recompute it; that folder
+must be writable only by whoever runs cvecheck (see docs/security.md).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path as FsPath
 
 from cvecheck.loader import MAX_FILE_BYTES
+from cvecheck.results import PackIdentity
 from cvecheck.rules import (
     PackManifest,
     Rule,
@@ -25,6 +32,7 @@ from cvecheck.rules import (
     compile_rule,
     default_rules_dir,
     load_rules,
+    pack_files,
     resolve_rules_dir,
 )
 
@@ -59,7 +67,7 @@ def default_cache_dir() -> FsPath | None:
     return FsPath(base) / "cvecheck"
 
 
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 _CACHE_KEEP = 8
 
 
@@ -89,7 +97,7 @@ def _digest(folders: list[FsPath]) -> str:
         digest.update(f"{module}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
     for folder in folders:
         digest.update(f"{folder.resolve()}\0".encode())
-        for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
+        for path in pack_files(folder) if folder.is_dir() else []:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
                 raise _NotCacheableError(path)
@@ -99,32 +107,49 @@ def _digest(folders: list[FsPath]) -> str:
     return digest.hexdigest()
 
 
+def _seal(key: str, payload: str) -> str:
+    """The digest a cache file must carry: of the key it is stored under and its contents."""
+    return hashlib.sha256(f"{key}\0{payload}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
     path = cache_dir / f"rules-{key}.json"
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        sealed = json.loads(path.read_text(encoding="utf-8"))
+        payload = sealed["payload"]
+        if not isinstance(payload, str) or sealed["digest"] != _seal(key, payload):
+            return None  # edited or damaged: rebuilt from the rule files
+        stored = json.loads(payload)
         rules = tuple(
             compile_rule(Rule.model_validate(data), file) for file, data in stored["rules"]
         )
         packs = tuple(PackManifest.model_validate(data) for data in stored["packs"])
+        identities = tuple(PackIdentity(**data) for data in stored["identities"])
     except Exception:  # a missing, stale or damaged cache only means a full load
         return None
     # Eviction is by last use: checkouts sharing a home keep the rule sets they use.
     with contextlib.suppress(OSError):
         os.utime(path)
-    return RuleSet(rules, packs)
+    return RuleSet(rules, packs, identities=identities)
 
 
 def _write_cache(cache_dir: FsPath, key: str, ruleset: RuleSet) -> None:
     stored = {
         "rules": [[c.file, c.rule.model_dump(mode="json", by_alias=True)] for c in ruleset.rules],
         "packs": [pack.model_dump(mode="json") for pack in ruleset.packs],
+        "identities": [
+            {"name": i.name, "version": i.version, "digest": i.digest, "shipped": i.shipped}
+            for i in ruleset.identities
+        ],
     }
+    payload = json.dumps(stored)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         target = cache_dir / f"rules-{key}.json"
         partial = target.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(stored), encoding="utf-8")
+        partial.write_text(
+            json.dumps({"digest": _seal(key, payload), "payload": payload}), encoding="utf-8"
+        )
         partial.replace(target)
         # Least recently used first: a hit touches its entry (see _read_cache).
         old = sorted(cache_dir.glob("rules-*.json"), key=lambda p: p.stat().st_mtime)

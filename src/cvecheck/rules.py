@@ -10,6 +10,7 @@ before any programme is checked, with the rule file and line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,11 +27,20 @@ from pydantic import (
     model_validator,
 )
 
-from cvecheck.loader import Loaded, load_file
-from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, Severity
+from cvecheck.loader import MAX_FILE_BYTES, Loaded, load_file
+from cvecheck.results import (
+    Evidence,
+    FocusArea,
+    InputError,
+    Issue,
+    Location,
+    PackIdentity,
+    Severity,
+)
 
 PACK_FILE = "pack.yaml"
-_ID = re.compile(r"^[A-Z]{3}\d{3}$")
+_ID = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+"""ASCII only: ``\\d`` would also take other scripts' digits (U+0661 for 1, say)."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = r"[a-z_][a-z0-9_]*(\[\*\])?"
 _PATH = re.compile(rf"^{_NAME}(\.{_NAME})*$")
@@ -296,6 +306,8 @@ class RuleSet:
     deselected: frozenset[str] = frozenset()
     """Ids of rules that were loaded but left out by --select / --ignore: they exist, so a
     waiver naming one is not an error, but they are not evaluated."""
+    identities: tuple[PackIdentity, ...] = ()
+    """One per pack, in the order of ``packs``."""
 
     def by_id(self) -> dict[str, CompiledRule]:
         return {compiled.id: compiled for compiled in self.rules}
@@ -309,7 +321,10 @@ class RuleSet:
 
     @property
     def version(self) -> str:
-        return "+".join(f"{pack.name}@{pack.version}" for pack in self.packs)
+        """Each pack's label (name@version, and for a custom pack its digest), joined by +."""
+        if self.identities:
+            return "+".join(identity.label for identity in self.identities)
+        return "+".join(f"custom:{pack.name}@{pack.version}" for pack in self.packs)
 
 
 BUILTIN_PREFIX = "builtin:"
@@ -352,17 +367,44 @@ def load_rules(dirs: Iterable[FsPath] | None = None, *, check_examples: bool = T
 def _load_rules(folders: list[FsPath], check_examples: bool) -> RuleSet:
     issues: list[Issue] = []
     packs: list[PackManifest] = []
+    identities: list[PackIdentity] = []
     compiled: list[CompiledRule] = []
     for folder in folders:
         pack, rules, pack_issues = _load_pack(folder, check_examples)
         issues.extend(pack_issues)
         if pack is not None:
             packs.append(pack)
+            identities.append(pack_identity(pack, folder))
         compiled.extend(rules)
     issues.extend(_cross_checks(compiled, packs))
     if issues:
         raise InputError(issues)
-    return RuleSet(tuple(sorted(compiled, key=lambda c: c.id)), tuple(packs))
+    return RuleSet(
+        tuple(sorted(compiled, key=lambda c: c.id)), tuple(packs), identities=tuple(identities)
+    )
+
+
+def pack_files(folder: FsPath) -> list[FsPath]:
+    """Every file of a pack that the loader reads: pack.yaml and the rule files."""
+    return sorted(folder.rglob("*.yaml"))
+
+
+def pack_digest(folder: FsPath) -> str:
+    """sha256 over each file's path (relative to the pack) and bytes, in name order."""
+    digest = hashlib.sha256()
+    for path in pack_files(folder):
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            continue  # the loader refuses it (a pipe would block here), so the pack never loads
+        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def pack_identity(pack: PackManifest, folder: FsPath, digest: str | None = None) -> PackIdentity:
+    # Shipped means loaded from cvecheck's own packs folder, whatever the manifest says.
+    shipped = folder.resolve().parent == builtin_rules_root().resolve()
+    return PackIdentity(pack.name, pack.version, digest or pack_digest(folder), shipped)
 
 
 def _load_pack(
@@ -389,7 +431,7 @@ def _load_pack(
 
         issues.extend(validation_issues(error, loaded.source_map, PackManifest))
     rules: list[CompiledRule] = []
-    for path in sorted(folder.rglob("*.yaml")):
+    for path in pack_files(folder):
         if path == manifest_path:
             continue
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from cvecheck.results import FocusArea
 from cvecheck.rules import CompiledRule, RuleSet
@@ -38,9 +39,9 @@ def select_rules(ruleset: RuleSet, select: Sequence[str], ignore: Sequence[str])
 def keep_only(ruleset: RuleSet, ids: Collection[str]) -> RuleSet:
     """The rule set restricted to ``ids``; the others are recorded as deselected."""
     wanted = set(ids)
-    return RuleSet(
+    return replace(
+        ruleset,
         rules=tuple(c for c in ruleset.rules if c.id in wanted),
-        packs=ruleset.packs,
         deselected=ruleset.deselected | {c.id for c in ruleset.rules if c.id not in wanted},
     )
 

@@ -79,8 +79,9 @@ def test_exit_zero_never_hides_invalid_input(tmp_path: Path) -> None:
 
 
 def test_the_configuration_file_sets_the_threshold_and_the_command_line_wins(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / ".cvecheck.yaml").write_text(
         f"fail-on-questions: true\nrules: [{PACK_DIR}]\n", encoding="utf-8"
     )
@@ -90,7 +91,10 @@ def test_the_configuration_file_sets_the_threshold_and_the_command_line_wins(
     assert run(path, "--fail-on", "never").exit_code == 0
 
 
-def test_an_invalid_configuration_exits_2_with_its_location(tmp_path: Path) -> None:
+def test_an_invalid_configuration_exits_2_with_its_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[tool.cvecheck]\nfail-on = 'high'\n", "utf-8")
     result = run(programme(tmp_path, SILENT))
     assert result.exit_code == 2
@@ -115,7 +119,10 @@ def test_an_unknown_pattern_is_a_usage_error(tmp_path: Path) -> None:
     assert "'DLX' matches no rule id" in result.output and "did you mean 'DLV'?" in result.output
 
 
-def test_show_config_prints_the_settings_and_checks_nothing(tmp_path: Path) -> None:
+def test_show_config_prints_the_settings_and_checks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / ".cvecheck.yaml").write_text("fail-on: advisory\n", encoding="utf-8")
     result = run(programme(tmp_path, "not: [valid"), "--show-config", "--select", "KEY")
     assert result.exit_code == 0, result.output

@@ -156,7 +156,7 @@ def test_no_change() -> None:
 def test_table_output_says_where_differences_come_from_and_lists_changes() -> None:
     result = diff(V1, V2)
     text = result.stdout
-    assert "Rules:     the same (changes-fixture@1.0.0)" in text
+    assert "Rules:     the same (custom:changes-fixture@1.0.0 (sha256:" in text
     assert "Gaps closed (2)" in text and "Gaps opened (1)" in text
     assert "Questions answered (3)" in text and "New questions: none" in text
     assert "- CHG002: removed from the file; the rule is now pass" in text
@@ -216,7 +216,8 @@ def test_saved_reports_a_change_of_rules_is_named(tmp_path: Path) -> None:
     assert "the change of rules" in item["cause"]
     assert pairs(item["gaps_closed"]) == {("CHG003", "cadence")}
     table = diff(str(old), str(new)).stdout
-    assert "Rules:     changed (changes-fixture@1.0.0 -> changes-fixture@91.0.0)" in table
+    assert "Rules:     changed (custom:changes-fixture@1.0.0 (sha256:" in table
+    assert "custom:changes-fixture@91.0.0" in table
 
 
 def test_batch_reports_are_paired_by_path(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from cvecheck.config import (
     describe,
     find_config,
     resolve,
-    search_start,
     selection_issues,
 )
 from cvecheck.results import InputError, Location, Severity
@@ -39,20 +38,21 @@ def test_the_nearest_file_wins_and_a_pyproject_without_the_table_is_passed_over(
     programme = write(tmp_path / "a" / "b" / "c" / "p.yaml", "programme: {}\n")
     write(tmp_path / "a" / "b" / "pyproject.toml", "[project]\nname = 'x'\n")
     upper = write(tmp_path / "a" / "pyproject.toml", "[tool.cvecheck]\nfail-on = 'never'\n")
-    assert find_config(search_start([str(programme)])) == upper
+    assert find_config(programme.parent) == upper
     nearer = write(tmp_path / "a" / "b" / ".cvecheck.yaml", "fail-on: advisory\n")
-    assert find_config(search_start([str(programme)])) == nearer
+    assert find_config(programme.parent) == nearer
     # In one folder the YAML file is preferred to pyproject.toml.
     write(tmp_path / "a" / "b" / "pyproject.toml", "[tool.cvecheck]\nfail-on = 'never'\n")
-    assert find_config(search_start([str(programme)])) == nearer
+    assert find_config(programme.parent) == nearer
 
 
-def test_the_search_starts_at_the_first_input(tmp_path: Path) -> None:
-    folder = tmp_path / "programmes"
-    folder.mkdir()
-    assert search_start([str(folder / "x.yaml")]) == folder.resolve()
-    assert search_start([str(folder)]) == folder.resolve()
-    assert search_start([f"{folder}/**/*.yaml"]) == folder.resolve()
+def test_the_search_starts_at_the_working_folder_not_at_a_programme(tmp_path: Path) -> None:
+    root = write(tmp_path / ".cvecheck.yaml", "fail-on: advisory\n")
+    write(tmp_path / "progs" / ".cvecheck.yaml", "{}\n")
+    settings = resolve(CommandLine(), None, cwd=tmp_path)
+    assert settings.config_file == root and settings.fail_on == "advisory"
+    below = resolve(CommandLine(), None, cwd=tmp_path / "progs")
+    assert below.config_file == tmp_path / "progs" / ".cvecheck.yaml"
 
 
 def test_pyproject_table_is_read_with_where_each_value_is(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_pyproject_table_is_read_with_where_each_value_is(tmp_path: Path) -> Non
         '[project]\nname = "x"\n\n[tool.cvecheck]\nfail-on = "expected"\n'
         '  select = ["DLV", "reporting"]\nrules = ["packs/extra"]\n\n[tool.other]\nignore = 1\n',
     )
-    settings = resolve(CommandLine(), [str(tmp_path / "p.yaml")], None)
+    settings = resolve(CommandLine(), None, cwd=tmp_path)
     assert settings.config_file == tmp_path / "pyproject.toml"
     assert (settings.fail_on, settings.select) == ("expected", ("DLV", "reporting"))
     assert settings.extra_rules == (tmp_path / "packs" / "extra",)
@@ -78,7 +78,7 @@ def test_yaml_file_values_and_list_items_are_located(tmp_path: Path) -> None:
     config = write(
         tmp_path / ".cvecheck.yaml", "fail-on-questions: true\nignore:\n  - REP002\n  - DLV0\n"
     )
-    settings = resolve(CommandLine(), [str(tmp_path / "p.yaml")], None)
+    settings = resolve(CommandLine(), None, cwd=tmp_path)
     assert settings.fail_on_questions is True and settings.ignore == ("REP002", "DLV0")
     assert settings.pattern_origins[("ignore", "DLV0")] == Location(
         str(config), 4, 5, ("ignore", 1)
@@ -97,7 +97,7 @@ def test_the_command_line_wins_over_the_file(tmp_path: Path) -> None:
         rules=(PACK_DIR,),
         exit_zero=True,
     )
-    settings = resolve(given, [str(tmp_path / "p.yaml")], None)
+    settings = resolve(given, None, cwd=tmp_path)
     assert settings.fail_on == "advisory" and settings.threshold is Severity.ADVISORY
     assert settings.fail_on_questions is False
     assert settings.select == ("REP001", "REP002", "DLV002")
@@ -110,7 +110,7 @@ def test_the_command_line_wins_over_the_file(tmp_path: Path) -> None:
 def test_an_explicit_config_is_used_instead_of_searching(tmp_path: Path) -> None:
     write(tmp_path / ".cvecheck.yaml", "fail-on: never\n")
     chosen = write(tmp_path / "elsewhere" / "ci.toml", 'fail-on = "expected"\n')
-    settings = resolve(CommandLine(), [str(tmp_path / "p.yaml")], chosen)
+    settings = resolve(CommandLine(), chosen, cwd=tmp_path)
     assert (settings.config_file, settings.fail_on) == (chosen.resolve(), "expected")
 
 
@@ -161,7 +161,7 @@ def test_invalid_configuration_is_an_input_error_with_a_location(
 ) -> None:
     path = write(tmp_path / name, text)
     with pytest.raises(InputError) as error:
-        resolve(CommandLine(), [str(tmp_path / "p.yaml")], None)
+        resolve(CommandLine(), None, cwd=tmp_path)
     assert {i.location.file for i in error.value.issues} == {str(path)}
     if expected is None:  # a YAML syntax error: the loader's own message, located
         assert error.value.issues[0].code == "yaml-unclosed"
@@ -175,7 +175,7 @@ def test_invalid_configuration_is_an_input_error_with_a_location(
 def test_an_explicit_pyproject_without_the_table_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
     with pytest.raises(InputError) as error:
-        resolve(CommandLine(), [], path)
+        resolve(CommandLine(), path)
     assert error.value.issues[0].message == "this pyproject.toml has no [tool.cvecheck] table"
 
 
@@ -210,7 +210,7 @@ def test_a_pattern_that_names_nothing_is_reported_with_a_suggestion() -> None:
 
 def test_unknown_patterns_are_located_where_they_were_written(tmp_path: Path) -> None:
     config = write(tmp_path / ".cvecheck.yaml", "select:\n  - DLV\n  - DLX\n")
-    settings = resolve(CommandLine(ignore=("REX",)), [str(tmp_path / "p.yaml")], None)
+    settings = resolve(CommandLine(ignore=("REX",)), None, cwd=tmp_path)
     found = selection_issues(settings, ruleset())
     assert [(str(i.location), i.message.split(";")[0]) for i in found] == [
         (
@@ -223,12 +223,13 @@ def test_unknown_patterns_are_located_where_they_were_written(tmp_path: Path) ->
 
 def test_show_config_says_where_each_value_comes_from(tmp_path: Path) -> None:
     config = write(tmp_path / ".cvecheck.yaml", "fail-on: advisory\n")
-    settings = resolve(CommandLine(select=("DLV",)), [str(tmp_path / "p.yaml")], None)
-    lines = describe(settings).splitlines()
+    settings = resolve(CommandLine(select=("DLV",)), None, cwd=tmp_path)
+    lines = describe(settings, [tmp_path / "p.yaml"]).splitlines()
     assert lines[0] == f"# Configuration file: {config}"
-    assert lines[1] == f"# Rule packs in use: built-in ({default_rules_dir()})"
+    assert lines[1] == "# It applies to every programme of this run (1 files)"
+    assert lines[2] == f"# Rule packs in use: built-in ({default_rules_dir()})"
     values = {
-        line.split(" = ")[0]: [part.strip() for part in line.split("  # ")] for line in lines[2:]
+        line.split(" = ")[0]: [part.strip() for part in line.split("  # ")] for line in lines[3:]
     }
     assert values["fail-on"][0].endswith('"advisory"') and values["fail-on"][1] == f"{config}:1:1"
     assert values["select"][0].endswith('["DLV"]') and values["select"][1] == "command line"

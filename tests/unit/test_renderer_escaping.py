@@ -25,6 +25,7 @@ import yaml
 
 from cvecheck.catalogue import coverage_document
 from cvecheck.changes import changes_between
+from cvecheck.escaping import no_runner_commands
 from cvecheck.pipeline import check_text
 from cvecheck.reporters import (
     FORMATS,
@@ -82,8 +83,16 @@ def check_table(output: str, hostile: str) -> None:
         assert not any(unicodedata.category(ch) == category for ch in output.replace("\n", "")), (
             category
         )
-    runs = _visible(hostile)
+    runs = [no_runner_commands(run) for run in _visible(hostile)]
     assert not runs or any(run[:20] in output for run in runs), "hostile text vanished"
+    check_no_runner_commands(output)
+
+
+def check_no_runner_commands(output: str) -> None:
+    """A GitHub Actions runner obeys a log line starting (after whitespace) with :: or ##[."""
+    for line in output.split("\n"):
+        assert not line.lstrip().startswith("::"), f"runner command in {line!r}"
+    assert "##[" not in output
 
 
 def check_json(output: str, hostile: str) -> None:
@@ -111,6 +120,7 @@ def check_terminal_text(output: str, hostile: str) -> None:
 
 def check_markdown(output: str, hostile: str) -> None:
     check_terminal_text(output, hostile)
+    check_no_runner_commands(output)
     for line in output.split("\n"):
         # A hostile newline must not start a heading, a table row or a fence of its own.
         assert not line.startswith(("# heading", "| a | b |", "```\n")), line
@@ -178,8 +188,14 @@ def check_json_text(output: str, hostile: str) -> None:
     assert not any(ord(ch) < 0x20 and ch not in "\n" for ch in output)
 
 
+def check_terminal(output: str, hostile: str) -> None:
+    """Text for people at a terminal or in a CI log: also no runner commands."""
+    check_terminal_text(output, hostile)
+    check_no_runner_commands(output)
+
+
 CHECKERS: dict[str, Callable[[str, str], None]] = {
-    "terminal": check_terminal_text,
+    "terminal": check_terminal,
     "json": check_json_text,
     "markdown": check_markdown,
     "html": check_html,
@@ -212,7 +228,9 @@ def hostile_programme(text: str) -> str:
         "programme": {"name": text, "description": text},
         "waivers": [{"rule": rule, "reason": text, "approved_by": text, "expires": "2099-12-31"}],
     }
-    return yaml.safe_dump(data, allow_unicode=True)
+    # Line separators (U+2028...) are refused in a file as it is written, but a double-quoted
+    # escape such as "\u2028" puts one in a value: that is how a hostile value arrives.
+    return yaml.safe_dump(data, allow_unicode=False)
 
 
 def outcomes(text: str, file_name: str) -> list[FileOutcome]:

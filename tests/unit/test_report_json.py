@@ -34,6 +34,8 @@ def test_fields_carry_the_report_values() -> None:
         "reason": REASON,
         "approved_by": APPROVER,
         "expires": "2099-01-01",
+        "source": "programme",
+        "granted_in": "programmes/tricky.yaml:13:5",
         "status_without_waiver": "gap",
     }
     gap = next(r for r in tricky["results"] if r["status"] == "gap")

@@ -133,7 +133,9 @@ def test_questions_waivers_and_not_applicable_tables() -> None:
     ]
     assert questions[1:] == expected
     waivers = next(t for t in all_tables if t[0][0] == "Rule" and "Approved by" in t[0])
-    assert waivers[1:] == [["REP001", "gap", flat(REASON), APPROVER, "2099-01-01"]]
+    assert waivers[1:] == [
+        ["REP001", "gap", flat(REASON), APPROVER, "2099-01-01", "programmes/tricky.yaml:13"]
+    ]
     not_applicable = next(t for t in all_tables if "Why it does not apply" in t[0])
     assert [row[2] for row in not_applicable[1:]] == [
         r.reason for r in clean.with_status(Status.NOT_APPLICABLE)

@@ -3,14 +3,32 @@ strict base class every section derives from."""
 
 # No `from __future__ import annotations` in this package: pydantic would then compile every
 # field's annotation from its string, about 15 ms of every cold start for 300 fields.
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = "1"
 
-IsoDate = Annotated[date, Strict(False)]
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(value: Any) -> Any:
+    """Only a calendar date: lax parsing alone would read 4102444800 as a Unix time and take
+    "2026-06-01T00:00:00+14:00", whose day depends on the reader's time zone."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):
+        return value  # pydantic then refuses impossible dates such as 2026-02-30
+    raise PydanticCustomError(
+        "date_type",
+        "expected a calendar date written YYYY-MM-DD (not a number, nor a date with a time)",
+    )
+
+
+IsoDate = Annotated[date, BeforeValidator(_calendar_date), Strict(False)]
 """A date written as YYYY-MM-DD. The loader keeps dates as text; this parses and checks them."""
 
 

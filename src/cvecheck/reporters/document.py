@@ -217,11 +217,12 @@ def _waivers(report: Report) -> list[Block]:
             result.reason,
             result.waiver.approved_by if result.waiver else "",
             result.waiver.expires.isoformat() if result.waiver else "",
+            where(result.waiver.location) if result.waiver else "",
         )
         for result in waived
     )
-    headers = ("Rule", "Without the waiver", "Reason", "Approved by", "Expires")
-    return [heading, Table(headers, rows, (False,) * 5)]
+    headers = ("Rule", "Without the waiver", "Reason", "Approved by", "Expires", "Granted in")
+    return [heading, Table(headers, rows, (False,) * 6)]
 
 
 def _not_applicable(report: Report) -> list[Block]:

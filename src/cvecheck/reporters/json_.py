@@ -30,6 +30,7 @@ from cvecheck.results import (
     Issue,
     Location,
     Notice,
+    PackIdentity,
     Report,
     RuleFacts,
     RuleResult,
@@ -80,10 +81,27 @@ def document(outcomes: Sequence[FileOutcome[RecordedRule]]) -> dict[str, Any]:
             for status, count in outcome.report.counts().items():
                 totals[status.value] += count
     rulesets = sorted({o.report.ruleset_version for o in outcomes if o.report is not None})
+    packs = {
+        identity.digest: identity
+        for o in outcomes
+        if o.report is not None
+        for identity in o.report.rule_packs
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cvecheck", "version": __version__},
-        "ruleset": {"version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets)},
+        "ruleset": {
+            "version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets),
+            "packs": [
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "sha256": p.digest,
+                    "shipped": p.shipped,
+                }
+                for p in packs.values()
+            ],
+        },
         "summary": {
             "files": len(outcomes),
             "invalid_files": sum(1 for o in outcomes if o.report is None),
@@ -157,6 +175,8 @@ def _result(report: Report[RecordedRule], result: RuleResult) -> dict[str, Any]:
             "reason": waiver.reason,
             "approved_by": waiver.approved_by,
             "expires": waiver.expires.isoformat(),
+            "source": waiver.source,
+            "granted_in": str(waiver.location),
             "status_without_waiver": result.waived_status.value if result.waived_status else None,
         },
     }
@@ -274,7 +294,10 @@ def read(text: str, source: str) -> list[FileOutcome[SavedRule]]:
                 )
             ]
         ) from None
-    return [_outcome(entry, saved.tool.version, saved.ruleset.version) for entry in saved.files]
+    packs = tuple(PackIdentity(p.name, p.version, p.sha256, p.shipped) for p in saved.ruleset.packs)
+    return [
+        _outcome(entry, saved.tool.version, saved.ruleset.version, packs) for entry in saved.files
+    ]
 
 
 class _Saved(BaseModel):
@@ -298,6 +321,8 @@ class _SavedWaiver(_Saved):
     reason: str
     approved_by: str
     expires: date
+    source: str = "programme"
+    granted_in: str = ""
     status_without_waiver: Status | None
 
 
@@ -361,14 +386,27 @@ class _SavedVersion(_Saved):
     version: str
 
 
+class _SavedPack(_Saved):
+    name: str
+    version: str
+    sha256: str
+    shipped: bool
+
+
+class _SavedRuleset(_SavedVersion):
+    packs: list[_SavedPack] = Field(default_factory=list)
+
+
 class _Document(_Saved):
     schema_version: int
     tool: _SavedVersion
-    ruleset: _SavedVersion
+    ruleset: _SavedRuleset
     files: list[_SavedFile]
 
 
-def _outcome(entry: _SavedFile, tool: str, ruleset: str) -> FileOutcome[SavedRule]:
+def _outcome(
+    entry: _SavedFile, tool: str, ruleset: str, packs: tuple[PackIdentity, ...]
+) -> FileOutcome[SavedRule]:
     path = entry.path
     if entry.status != "checked":
         issues = tuple(_read_issue(e, path) for e in entry.errors)
@@ -387,6 +425,7 @@ def _outcome(entry: _SavedFile, tool: str, ruleset: str) -> FileOutcome[SavedRul
             Notice(n.code, n.message, _read_location(n.location, path), n.rule)
             for n in entry.notices
         ),
+        rule_packs=packs,
     )
     return FileOutcome(path, report)
 
@@ -415,10 +454,17 @@ def _read_result(result: _SavedResult, path: str) -> RuleResult:
         questions=tuple(_read_finding(f, path) for f in result.questions),
         reason=result.reason,
         location=None if result.location is None else _read_location(result.location, path),
-        # The JSON does not record where the waiver was written, only that it was.
+        # The JSON records where the waiver was written as one text, file:line:column.
         waiver=None
         if waiver is None
-        else Waiver(result.rule, waiver.reason, waiver.approved_by, waiver.expires, Location(path)),
+        else Waiver(
+            result.rule,
+            waiver.reason,
+            waiver.approved_by,
+            waiver.expires,
+            Location(waiver.granted_in or path),
+            waiver.source,
+        ),
         waived_status=None if waiver is None else waiver.status_without_waiver,
     )
 

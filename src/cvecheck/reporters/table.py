@@ -212,6 +212,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 STATUS_LABEL[r.waived_status or Status.GAP],
                 one_line(r.waiver.approved_by) if r.waiver else "",
                 r.waiver.expires.isoformat() if r.waiver else "",
+                where(r.waiver.location) if r.waiver else "",
                 one_line(r.reason),
             ]
             for r in waived
@@ -221,9 +222,9 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             _heading(f"Waived ({len(waived)})", terminal),
             layout.table(
                 rows,
-                ["rule", "would be", "approved by", "expires", "reason"],
+                ["rule", "would be", "approved by", "expires", "granted in", "reason"],
                 terminal,
-                prose=(2, 4),
+                prose=(2, 5),
                 paint={1: terminal.paint},
             ),
         ]
