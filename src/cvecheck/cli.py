@@ -57,6 +57,12 @@ class _Command(typer.core.TyperCommand):
                 setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
                 setattr(param, "_usage_display_name", lambda shown=shown: shown)  # noqa: B010
                 setattr(param, "_rich_display_name", lambda name=name: name)  # noqa: B010
+                # typer before 0.29 builds the usage line from make_metavar instead.
+                setattr(  # noqa: B010
+                    param,
+                    "make_metavar",
+                    lambda ctx, usage=False, shown=shown, name=name: shown if usage else name,
+                )
             if isinstance(param, typer.core.TyperOption):
                 # "[x>=0]" after the help: the help already says which numbers are allowed.
                 setattr(param, "_get_number_range_help_str", lambda: "")  # noqa: B010

@@ -15,6 +15,7 @@ must be writable only by whoever runs cvecheck (see docs/security.md).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -112,8 +113,9 @@ def _seal(key: str, payload: str) -> str:
 
 
 def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
+    path = cache_dir / f"rules-{key}.json"
     try:
-        sealed = json.loads((cache_dir / f"rules-{key}.json").read_text(encoding="utf-8"))
+        sealed = json.loads(path.read_text(encoding="utf-8"))
         payload = sealed["payload"]
         if not isinstance(payload, str) or sealed["digest"] != _seal(key, payload):
             return None  # edited or damaged: rebuilt from the rule files
@@ -125,6 +127,9 @@ def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
         identities = tuple(PackIdentity(**data) for data in stored["identities"])
     except Exception:  # a missing, stale or damaged cache only means a full load
         return None
+    # Eviction is by last use: checkouts sharing a home keep the rule sets they use.
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return RuleSet(rules, packs, identities=identities)
 
 
@@ -146,6 +151,7 @@ def _write_cache(cache_dir: FsPath, key: str, ruleset: RuleSet) -> None:
             json.dumps({"digest": _seal(key, payload), "payload": payload}), encoding="utf-8"
         )
         partial.replace(target)
+        # Least recently used first: a hit touches its entry (see _read_cache).
         old = sorted(cache_dir.glob("rules-*.json"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-_CACHE_KEEP]:
             stale.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,22 @@ def test_a_file_the_loader_refuses_is_reported_not_hashed(
     with pytest.raises(InputError) as caught:
         load_rules([pack], cache_dir=tmp_path / "cache")
     assert any(i.code == "input-not-file" for i in caught.value.issues)
+
+
+def test_eviction_keeps_the_rule_set_used_last(pack: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_rules([pack], cache_dir=cache)
+    (used,) = cache.glob("rules-*.json")
+    os.utime(used, (1, 1))  # written long ago ...
+    for n in range(8):  # ... and since then other checkouts filled the cache
+        other = cache / f"rules-{n:064x}.json"
+        other.write_text("{}", encoding="utf-8")
+        os.utime(other, (1000 + n, 1000 + n))
+    load_rules([pack], cache_dir=cache)  # ... but it was used just now
+    changed = tmp_path / "changed"
+    shutil.copytree(pack, changed)
+    rule = next(p for p in sorted(changed.rglob("*.yaml")) if p.name != "pack.yaml")
+    rule.write_text(rule.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    load_rules([changed], cache_dir=cache)  # a new entry evicts the least recently used
+    assert used.exists()
+    assert not (cache / f"rules-{0:064x}.json").exists()

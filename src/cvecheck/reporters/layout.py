@@ -258,13 +258,55 @@ def _tabulate(
             for row in body
         ]
     heads = [terminal.paint(h, "heading") for h in headers]
+    given = list(colalign or ())
+    detected = _alignments(body, len(headers)) if len(given) < len(headers) else []
+    numparse = detected is None
+    if detected is not None:  # the columns the caller did not align, as tabulate would
+        colalign = given + detected[len(given) :]
     padding = _tabulate_module.MIN_PADDING
     _tabulate_module.MIN_PADDING = HEADER_PADDING
     try:
-        text: str = tabulate(body, headers=heads, tablefmt="simple", colalign=colalign)
+        # With the alignment known, tabulate need not try every cell as a number (most of
+        # its time).
+        text: str = tabulate(
+            body,
+            headers=heads,
+            tablefmt="simple",
+            colalign=colalign,
+            disable_numparse=not numparse,
+        )
     finally:
         _tabulate_module.MIN_PADDING = padding
     return text
+
+
+def _alignments(body: Sequence[Sequence[object]], count: int) -> list[str] | None:
+    """Whole numbers to the right, text to the left, as tabulate aligns them; None where a
+    column holds other numbers, which only tabulate's own detection aligns the same way."""
+    aligns = []
+    for i in range(count):
+        values = [row[i] for row in body if i < len(row) and row[i] is not None]
+        if values and all(_whole(v) for v in values):
+            aligns.append("right")
+        elif values and all(_number(v) for v in values):
+            return None
+        else:
+            aligns.append("left")
+    return aligns
+
+
+def _whole(value: object) -> bool:
+    if isinstance(value, str):  # a leading zero is left to tabulate's own detection
+        return value.isascii() and value.isdigit() and (value == "0" or value[0] != "0")
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def stacked(
