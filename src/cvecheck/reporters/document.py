@@ -245,7 +245,7 @@ def _waivers(report: Report) -> list[Block]:
         for result in waived
     )
     headers = ("Rule", "Without the waiver", "Reason", "Approved by", "Expires", "Granted in")
-    return [heading, Table(headers, rows, (False,) * 6, ("id", "", "", "", "id", ""))]
+    return [heading, Table(headers, rows, (False,) * 6, ("id", "", "", "", "id", "path"))]
 
 
 def _not_applicable(report: Report) -> list[Block]:
