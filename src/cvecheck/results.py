@@ -177,6 +177,10 @@ class Finding:
     location: Location
     value: Any = None
     """For a gap, the stated (or derived) value that fails the requirement; None for a question."""
+    field: str = ""
+    """For a question, the dotted field that answers it (a list's path when the question is
+    whether an open list is complete), so one field is asked about once however many rules
+    wait on it."""
 
     def stated(self, limit: int = 80) -> str:
         """The failing value as short text for people, or "" when it adds nothing (a boolean)."""
@@ -270,6 +274,9 @@ class Report:
     focus_coverage: tuple[Coverage, ...]
     section_coverage: tuple[Coverage, ...]
     notices: tuple[Notice, ...] = ()
+    scope_note: str = ""
+    """What the report says first about the review's scope ("" for a secondary or tertiary
+    programme, or one that does not say): out of scope, or only partly in scope."""
 
     def with_status(self, *statuses: Status) -> list[RuleResult]:
         """Results in any of the given states, most severe rule first, then by id."""
