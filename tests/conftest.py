@@ -11,7 +11,10 @@ from hypothesis import HealthCheck, settings
 from cvecheck.rules import RuleSet, load_rules
 
 REPO = Path(__file__).resolve().parents[1]
-RULES_DIR = REPO / "rules"
+RULES_DIR = REPO / "rules" / "crest"
+"""The CREST pack, built in and on by default."""
+PRACTICE_DIR = REPO / "rules" / "practice"
+"""The practice-standards pack, shipped but off by default."""
 
 # Property-based tests: the default profile fits in CI's time; "long" is for a deeper hunt
 # (pytest tests/test_fuzz.py --hypothesis-profile=long).

@@ -47,7 +47,7 @@ def test_builtin_recommendations_all_cite_the_report(ruleset: RuleSet) -> None:
     per_section = {}
     for row in document["recommendations"]:
         per_section[row["section"]] = per_section.get(row["section"], 0) + 1
-    # The report's 28 recommendations under six headings, plus the key findings that imply practice.
+    # The review's 28 recommendations under its six headings; the key findings are context.
     assert per_section == {
         "formers": 7,
         "multi-agency": 7,
@@ -55,8 +55,8 @@ def test_builtin_recommendations_all_cite_the_report(ruleset: RuleSet) -> None:
         "online": 7,
         "risk": 2,
         "ideology": 3,
-        "key-findings": 8,
     }
+    assert [row["number"] for row in document["findings"]] == list(range(1, 12))
     for row in document["recommendations"]:
         if row["state"] in ("partial", "manual"):
             assert row["note"], (
@@ -69,6 +69,7 @@ def test_explain_has_every_section_in_order() -> None:
     assert result.exit_code == 0
     headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
     assert headings == [
+        "## Source",
         "## What it checks",
         "## Why it matters",
         "## When it does not apply",
@@ -121,7 +122,7 @@ def test_every_builtin_recommendation_is_encoded(ruleset: RuleSet) -> None:
         if r["state"] == "missing"
     ]
     assert missing == []
-    assert document["summary"]["recommendations"] == 36
+    assert document["summary"]["recommendations"] == 28
     for row in document["recommendations"]:
         if row["state"] == "manual":
             assert row["note"], "a recommendation that cannot be checked must say why"

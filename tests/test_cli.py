@@ -101,7 +101,7 @@ def test_exit_2_for_invalid_rules(tmp_path: Path) -> None:
     )
     code, _, err = run("check", "--rules", str(pack), write(tmp_path, PASSING))
     assert code == 2
-    assert "DEM002-gender-analysis.yaml:5:1" in err and "'urgent' is not allowed" in err
+    assert "DEM002-gender-analysis.yaml:7:1" in err and "'urgent' is not allowed" in err
 
 
 def test_exit_2_for_a_rule_whose_schema_cannot_be_used(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_exit_2_for_a_rule_whose_schema_cannot_be_used(tmp_path: Path) -> None:
         "check", "--rules", str(FIXTURES / "broken-ref-pack"), write(tmp_path, PASSING)
     )
     assert code == 2
-    assert "DEM001-formers-trained.yaml:16:5" in err
+    assert "DEM001-formers-trained.yaml:19:5" in err
     assert "Pointer '/$defs/missing' does not exist" in err
 
 

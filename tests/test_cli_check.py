@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cvecheck import batch
-from cvecheck.cli import FORMAT_NAMES, app
-from cvecheck.reporters import Format
+from cvecheck.cli import app
+from cvecheck.reporters import Command, names
 
 from .reporting import PACK_DIR, TRICKY_YAML
 
@@ -138,15 +138,15 @@ def test_worker_processes_run_the_same_selection(
 
 
 def test_every_format_is_offered_and_can_be_written_at_once(tmp_path: Path) -> None:
-    assert set(FORMAT_NAMES) == {f.value for f in Format}
     path = programme(tmp_path, TRICKY_YAML)
     options: list[str | Path] = []
-    for name in FORMAT_NAMES:
+    for name in names(Command.CHECK):
         options += ["-f", name, "-o", tmp_path / f"out.{name}"]
     result = run(path, "--rules", PACK_DIR, *options)
     assert result.exit_code == 1, result.output
     written = {
-        name: (tmp_path / f"out.{name}").read_text(encoding="utf-8") for name in FORMAT_NAMES
+        name: (tmp_path / f"out.{name}").read_text(encoding="utf-8")
+        for name in names(Command.CHECK)
     }
     assert json.loads(written["sarif"])["version"] == "2.1.0"
     assert json.loads(written["json"])["schema_version"] == 1

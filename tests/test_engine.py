@@ -189,13 +189,15 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
             "name": "partners-have-roles",
             "title": "t",
             "source": {"section": "demo", "recommendation": 1},
+            "wording": "must",
             "severity": "expected",
-            "evidence": "empirical",
+            "evidence": "research-informed",
             "recommendation": "r",
             "why": "w",
             "requirements": [
                 {
                     "name": "roles",
+                    "basis": "stated",
                     "require": {"multi_agency.partners[*].role": {"minLength": 3}},
                     "gap": "A partner's role is too short.",
                     "ask": "What does each partner do?",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cvecheck.pipeline import check_file, check_text
-from cvecheck.reporters import table
+from cvecheck.reporters import render_reports
 from cvecheck.results import FileOutcome
 from cvecheck.rules import RuleSet
 
@@ -27,7 +27,7 @@ TODAY = date(2026, 12, 1)
 def expected_report(path: Path, ruleset: RuleSet) -> str:
     name = f"programme_examples/{path.name}"
     report = check_file(path, ruleset, today=TODAY, display=name)
-    return table.render([FileOutcome(name, report)])
+    return render_reports("table", [FileOutcome(name, report)])
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -49,7 +49,9 @@ def test_stored_report_changes_when_the_programme_does(ruleset: RuleSet) -> None
         "    emotional_skills: true", "    emotional_skills: false"
     )
     name = f"programme_examples/{path.name}"
-    changed = table.render([FileOutcome(name, check_text(text, name, ruleset, today=TODAY))])
+    changed = render_reports(
+        "table", [FileOutcome(name, check_text(text, name, ruleset, today=TODAY))]
+    )
     stored = (REPORTS / "community-mentoring.txt").read_text(encoding="utf-8")
     assert changed != stored
     assert "FRM002" in changed.split("Gaps (")[1].split("Questions")[0]

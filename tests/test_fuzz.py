@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from cvecheck.loader import decode
 from cvecheck.pipeline import check_text
-from cvecheck.reporters import RENDERERS, Format
+from cvecheck.reporters import Command, names, render_reports
 from cvecheck.results import FileOutcome, InputError, Issue
 from cvecheck.rules import load_rules
 
@@ -46,9 +46,9 @@ def run_pipeline(raw: bytes) -> None:
     else:
         assert len(report.results) == len(RULESET.rules)
         outcome = FileOutcome(name, report)
-    for fmt, render in RENDERERS.items():
-        text = render([outcome])
-        if fmt is Format.JSON:
+    for name in names(Command.CHECK):
+        text = render_reports(name, [outcome])
+        if name == "json":
             json.loads(text)
 
 

@@ -41,13 +41,13 @@ def test_file_hash_and_versions_are_recorded(ruleset: RuleSet) -> None:
 
 def test_gap_carries_the_failing_value(ruleset: RuleSet, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("multi_agency:\n  partners:\n    - {agency: A, sector: police}\n")
+    path.write_text("risk_assessment:\n  data_sources: [self_report]\n")
     [outcome] = check_paths([path], ruleset, today=date(2026, 12, 1))
     results = {r["rule"]: r for r in document([outcome])["files"][0]["results"]}
-    sectors = results["KEY001"]
-    assert sectors["status"] == "gap"
-    assert sectors["gaps"][0]["value"] == 1
-    assert all(q["value"] is None for q in sectors["questions"])
+    sources = results["RSK003"]
+    assert sources["status"] == "gap"
+    assert sources["gaps"][0]["value"] == 1
+    assert all(q["value"] is None for q in sources["questions"])
 
 
 def test_same_keys_whatever_the_outcome(ruleset: RuleSet, tmp_path: Path) -> None:

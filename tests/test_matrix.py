@@ -85,8 +85,8 @@ def test_csv_has_one_line_per_proposal_with_numbers(ruleset: RuleSet) -> None:
     assert v1["focus:former-training coverage"] == "0"
     assert v1["focus:former-training gaps"] == "1"
     assert v1["section:community-reporting waived"] == "1"
-    # FRM002 (emotional skills), COM003 (no updates to reporters), ONL005 (reach only).
-    assert v1["gaps"] == "3"
+    # FRM002 (emotional skills) and ONL005 (reach only); COM003 (no updates) is waived.
+    assert v1["gaps"] == "2"
     report = given[0].report
     assert report is not None
     assert v1["questions"] == str(report.counts()[Status.CANNOT_ASSESS])

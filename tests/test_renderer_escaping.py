@@ -1,16 +1,18 @@
-"""Every renderer escapes hostile strings that come from the programme file.
+"""Every format of every command escapes hostile strings from programme files and rule packs.
 
 A programme file is written by someone else: its name, file name, waiver reason and approver
-reach every output. Each format has a checker in ``CHECKERS`` saying what "escaped" means for
-it (the table must not drive the terminal; JSON must round-trip exactly). A new renderer
-joins by adding its checker; the test then fails for any format that has no checker, so no
-renderer ships without one. Checkers for the formats being built elsewhere (markdown, html,
-sarif, junit, github, matrix) are already here, marked PENDING until their owners adopt them.
+reach every output, and a rule pack given with --rules is outside text too. Each format in the
+renderer registry has a checker saying what "escaped" means for it (the table must not drive
+the terminal; JSON must round-trip exactly). A new format joins by adding its checker; the test
+fails for any registered format that has none, so no renderer ships without one.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -21,9 +23,20 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
+from cvecheck.catalogue import coverage_document
+from cvecheck.diff import Snapshot, diff_snapshots, snapshots
 from cvecheck.pipeline import check_text
-from cvecheck.reporters import RENDERERS, Format
-from cvecheck.results import FileOutcome, InputError
+from cvecheck.reporters import (
+    FORMATS,
+    Command,
+    Format,
+    find,
+    json_,
+    names,
+    render,
+    render_reports,
+)
+from cvecheck.results import FileOutcome, InputError, Report
 from cvecheck.rules import RuleSet, compile_rule, load_rules
 
 from .conftest import EXAMPLES_DIR, RULES_DIR
@@ -102,7 +115,9 @@ def check_markdown(output: str, hostile: str) -> None:
     for line in output.split("\n"):
         # A hostile newline must not start a heading, a table row or a fence of its own.
         assert not line.startswith(("# heading", "| a | b |", "```\n")), line
-    assert "<script>" not in output and "<img " not in output
+    # Inside a code span (which the hostile text cannot close) markup is shown, not parsed.
+    outside_code = re.sub(r"`[^`\n]*`", "", output)
+    assert "<script>" not in outside_code and "<img " not in outside_code
 
 
 class _Tags(HTMLParser):
@@ -139,37 +154,42 @@ def check_github(output: str, hostile: str) -> None:
         assert not line.startswith(("::set-output", "::error file=x::owned")), line
 
 
+def check_csv(output: str, hostile: str) -> None:
+    check_terminal_text(output, hostile)
+    for row in csv.reader(io.StringIO(output)):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+
+
+def check_json_text(output: str, hostile: str) -> None:
+    json.loads(output)
+    assert not any(ord(ch) < 0x20 and ch not in "\n" for ch in output)
+
+
 CHECKERS: dict[str, Callable[[str, str], None]] = {
-    "table": check_table,
-    "json": check_json,
-    # Formats being built elsewhere; each joins the tests as soon as it is in Format.
-    "matrix": check_terminal_text,
+    "terminal": check_terminal_text,
+    "json": check_json_text,
     "markdown": check_markdown,
     "html": check_html,
-    "sarif": check_sarif,
-    "sarif-github": check_sarif,
-    "junit": check_junit,
+    "xml": check_junit,
+    "csv": check_csv,
     "github": check_github,
 }
+"""What "escaped" means for each kind of text a format writes (``Format.kind``)."""
 
-PENDING: set[str] = set()
-"""Formats whose checker was written before the renderer existed here. Their cases are
-expected failures (not strict) until the renderer's owner has seen them pass and removes the
-format from this set; the failures they show are escaping defects to fix."""
+EXACT: dict[tuple[Command, str], Callable[[str, str], None]] = {
+    (Command.CHECK, "json"): check_json,
+    (Command.CHECK, "table"): check_table,
+}
+"""Formats that promise more: the JSON report carries the hostile string exactly, and the
+table still shows its ordinary characters."""
 
 
-def formats() -> list[object]:
-    return [
-        pytest.param(
-            fmt,
-            id=fmt.value,
-            marks=[pytest.mark.xfail(reason="checker ahead of the renderer", strict=False)]
-            if fmt.value in PENDING
-            else [],
-        )
-        for fmt in Format
-        if fmt.value in CHECKERS
-    ]
+def checker(command: Command, name: str) -> Callable[[str, str], None]:
+    return EXACT.get((command, name)) or CHECKERS[find(command, name).kind]
+
+
+def formats() -> list[str]:
+    return list(names(Command.CHECK))
 
 
 def hostile_programme(text: str) -> str:
@@ -224,28 +244,29 @@ def hostile_ruleset(text: str) -> RuleSet:
 
 
 def test_every_format_has_a_checker() -> None:
-    assert {fmt.value for fmt in Format} <= set(CHECKERS), "add a checker for the new format"
+    kinds = {f.kind for f in FORMATS}
+    assert kinds <= set(CHECKERS), "add a checker for the new kind of text"
 
 
 @pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_strings_are_escaped(fmt: Format, name: str) -> None:
+def test_hostile_strings_are_escaped(fmt: str, name: str) -> None:
     hostile = HOSTILE[name]
-    output = RENDERERS[fmt](outcomes(hostile, "programme.yaml"))
-    CHECKERS[fmt.value](output, hostile)
+    output = render_reports(fmt, outcomes(hostile, "programme.yaml"))
+    checker(Command.CHECK, fmt)(output, hostile)
 
 
 @pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", ["newline", "ansi-escape", "bidi-override", "html"])
-def test_hostile_file_names_are_escaped(fmt: Format, name: str, tmp_path: Path) -> None:
+def test_hostile_file_names_are_escaped(fmt: str, name: str, tmp_path: Path) -> None:
     file_name = str(tmp_path / f"{HOSTILE[name]}.yaml")
-    output = RENDERERS[fmt](outcomes("Plain name", file_name))
-    CHECKERS[fmt.value](output, file_name)
+    output = render_reports(fmt, outcomes("Plain name", file_name))
+    checker(Command.CHECK, fmt)(output, file_name)
 
 
 @pytest.mark.parametrize("fmt", formats())
 @pytest.mark.parametrize("name", ["ansi-escape", "newline", "bidi-override", "html", "c1-csi"])
-def test_hostile_rule_pack_text_is_escaped(fmt: Format, name: str) -> None:
+def test_hostile_rule_pack_text_is_escaped(fmt: str, name: str) -> None:
     # A rule pack given with --rules is data from outside too: its titles, gaps, questions,
     # reasons and remediation reach every output.
     hostile = HOSTILE[name]
@@ -260,9 +281,54 @@ def test_hostile_rule_pack_text_is_escaped(fmt: Format, name: str) -> None:
         )
         for index, text in enumerate(programmes)
     ]
-    output = RENDERERS[fmt](reports)
-    if fmt.value == "json":
+    output = render_reports(fmt, reports)
+    if fmt == "json":
         json.loads(output)
         assert not any(ord(ch) < 0x20 and ch != "\n" for ch in output)
     else:
-        CHECKERS[fmt.value](output, hostile)
+        checker(Command.CHECK, fmt)(output, hostile)
+
+
+def other_outputs(command: Command, name: str, text: str) -> str:
+    """The output of a command other than check with ``text`` in the programmes' names and
+    waivers and in every text of the rule pack."""
+    ruleset = hostile_ruleset(text)
+    first = check_text(hostile_programme(text), f"{text[:40]}-a.yaml", ruleset, today=TODAY)
+    second = check_text(
+        yaml.safe_dump({"programme": {"name": text}}), f"{text[:40]}-b.yaml", ruleset, today=TODAY
+    )
+    match command:
+        case Command.COMPARE:
+            return render(
+                command, name, [FileOutcome(first.file, first), FileOutcome(second.file, second)]
+            )
+        case Command.DIFF:
+            changes = diff_snapshots(
+                snapshot_of(first), snapshot_of(second), (first.file, second.file)
+            )
+            return render(command, name, changes)
+        case Command.RULES:
+            return render(command, name, [c.rule for c in ruleset.rules], ruleset)
+        case Command.COVERAGE:
+            return render(command, name, coverage_document(ruleset))
+        case Command.EXPLAIN:
+            return render(command, name, ruleset.rules[0], ruleset)
+    raise AssertionError(command)
+
+
+def snapshot_of(report: Report) -> list[Snapshot]:
+    return snapshots(json_.document([FileOutcome(report.file, report)]), report.file)
+
+
+TODAY = date(2026, 1, 1)
+OTHER_FORMATS = [f for f in FORMATS if f.command is not Command.CHECK]
+
+
+@pytest.mark.parametrize("fmt", OTHER_FORMATS, ids=lambda f: f"{f.command}-{f.name}")
+@pytest.mark.parametrize(
+    "name", ["ansi-escape", "newline", "bidi-override", "html", "c1-csi", "github-command"]
+)
+def test_every_other_command_escapes_hostile_text(fmt: Format, name: str) -> None:
+    hostile = HOSTILE[name]
+    output = other_outputs(fmt.command, fmt.name, hostile)
+    checker(fmt.command, fmt.name)(output, hostile)

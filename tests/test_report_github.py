@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cvecheck.escaping import visible
-from cvecheck.reporters import github
+from cvecheck.reporters import github, render_reports
 from cvecheck.results import Location
 
 from .reporting import check, outcomes
@@ -56,7 +56,7 @@ def test_each_gap_is_annotated_at_its_level(rule: str, level: str) -> None:
     report = outcome.report
     assert report is not None
     [result] = [r for r in report.results if r.rule_id == rule]
-    parsed = [parse(line) for line in github.render([outcome]).splitlines()]
+    parsed = [parse(line) for line in render_reports("github", [outcome]).splitlines()]
     [(found, properties, message)] = [p for p in parsed if p[1]["title"].startswith(rule)]
     assert found == level
     assert result.location is not None
@@ -71,7 +71,7 @@ def test_each_gap_is_annotated_at_its_level(rule: str, level: str) -> None:
 
 
 def test_only_things_to_act_on_are_annotated() -> None:
-    lines = [parse(line) for line in github.render(outcomes()).splitlines()]
+    lines = [parse(line) for line in render_reports("github", outcomes()).splitlines()]
     titles = [(level, props["title"]) for level, props, _ in lines]
     assert titles == [
         ("error", "DLV001 Train formers before they deliver"),

@@ -12,9 +12,9 @@ from cvecheck.programme import Programme, evaluation_view
 from cvecheck.results import Status
 from cvecheck.rules import CompiledRule, load_rules
 
-from .conftest import RULES_DIR
+from .conftest import PRACTICE_DIR, RULES_DIR
 
-RULESET = load_rules([RULES_DIR])
+RULESET = load_rules([RULES_DIR, PRACTICE_DIR])
 CASES = [
     pytest.param(compiled, example, Status(outcome), id=f"{compiled.id}-{outcome}-{index}")
     for compiled in RULESET.rules

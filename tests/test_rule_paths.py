@@ -44,7 +44,7 @@ def test_a_rule_reading_an_unknown_field_is_refused_on_load(tmp_path: Path) -> N
     [issue] = caught.value.issues
     assert issue.code == "rule-unknown-path"
     assert issue.message == "'gender.gender_analyis' is not a programme field"
-    assert (issue.location.line, issue.location.column) == (11, 15)
+    assert (issue.location.line, issue.location.column) == (14, 15)
 
 
 @pytest.mark.parametrize("compiled", RULESET.rules, ids=lambda c: c.id)

@@ -12,16 +12,24 @@ from typing import Any
 
 import yaml
 
-from cvecheck.rules import CompiledRule, Recommendation, ReportSection, Rule, RuleSet
+from cvecheck.rules import (
+    CompiledRule,
+    Recommendation,
+    ReportSection,
+    Requirement,
+    Rule,
+    RuleSet,
+)
 
 
 @dataclass(frozen=True)
 class RecommendationCoverage:
-    """One recommendation of the source document and the rules that encode it."""
+    """One recommendation (or finding, or practice standard) and the rules that encode it."""
 
     section: ReportSection
     recommendation: Recommendation
     rules: tuple[str, ...]
+    pack: str = ""
 
     @property
     def state(self) -> str:
@@ -38,7 +46,9 @@ def recommendation_coverage(ruleset: RuleSet) -> list[RecommendationCoverage]:
         source = compiled.rule.source
         citing.setdefault((source.section, source.recommendation), []).append(compiled.id)
     return [
-        RecommendationCoverage(section, rec, tuple(citing.get((section.id, rec.number), [])))
+        RecommendationCoverage(
+            section, rec, tuple(citing.get((section.id, rec.number), [])), pack.name
+        )
         for pack in ruleset.packs
         for section in pack.sections
         for rec in section.recommendations
@@ -46,29 +56,68 @@ def recommendation_coverage(ruleset: RuleSet) -> list[RecommendationCoverage]:
 
 
 def coverage_document(ruleset: RuleSet) -> dict[str, Any]:
-    """``cvecheck coverage --format json``: every recommendation, its rules and its state."""
-    rows = recommendation_coverage(ruleset)
+    """``cvecheck coverage --format json``: every recommendation, its rules and its state;
+    then the practice standards of any practice pack, and the review's findings as context."""
+    every = recommendation_coverage(ruleset)
+    rows = [r for r in every if r.section.kind == "recommendations"]
+    standards = [r for r in every if r.section.kind == "standards"]
+    findings = [r for r in every if r.section.kind == "findings"]
     states = ["full", "partial", "manual", "missing"]
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "ruleset": {"version": ruleset.version},
         "sources": [pack.source_document.strip() for pack in ruleset.packs],
         "summary": {
             "recommendations": len(rows),
+            "standards": len(standards),
+            "findings": len(findings),
             "rules": len(ruleset.rules),
-            **{state: sum(1 for r in rows if r.state == state) for state in states},
+            **{state: sum(1 for r in rows + standards if r.state == state) for state in states},
         },
-        "recommendations": [
+        "recommendations": [_coverage_row(row) for row in rows],
+        "standards": [_coverage_row(row) for row in standards],
+        "findings": [_coverage_row(row) for row in findings],
+    }
+
+
+def _coverage_row(row: RecommendationCoverage) -> dict[str, Any]:
+    return {
+        "pack": row.pack,
+        "section": row.section.id,
+        "section_title": row.section.title,
+        "number": row.recommendation.number,
+        "summary": " ".join(row.recommendation.summary.split()),
+        "quote": " ".join((row.recommendation.quote or "").split()),
+        "state": row.state,
+        "note": " ".join((row.recommendation.note or "").split()),
+        "rules": list(row.rules),
+    }
+
+
+def rule_document(rule: Rule) -> dict[str, Any]:
+    """One rule for ``cvecheck rules --format json``: where it comes from and what it asks."""
+    source = rule.practice_source
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "title": rule.title,
+        "pack": rule.pack,
+        "section": rule.source.section,
+        "recommendation": rule.source.recommendation,
+        "focus_area": rule.focus.value if rule.focus else None,
+        "severity": rule.severity.value,
+        "wording": rule.wording,
+        "evidence": rule.evidence.value,
+        "quote": _para(rule.quote) if rule.quote else None,
+        "practice_source": None if source is None else source.model_dump(mode="json"),
+        "requirements": [
             {
-                "section": row.section.id,
-                "section_title": row.section.title,
-                "number": row.recommendation.number,
-                "summary": " ".join(row.recommendation.summary.split()),
-                "state": row.state,
-                "note": " ".join((row.recommendation.note or "").split()),
-                "rules": list(row.rules),
+                "name": r.name,
+                "basis": r.basis,
+                "justification": _para(r.justification) if r.justification else None,
+                "gap": r.gap,
             }
-            for row in rows
+            for r in rule.requirements
         ],
     }
 
@@ -91,15 +140,23 @@ def explain(compiled: CompiledRule, ruleset: RuleSet) -> str:
         "",
         f"**{rule.title}**",
         "",
-        f"Severity: {rule.severity.value} ({rule.severity.meaning}). "
+        f"Severity: {rule.severity.value} ({rule.severity.meaning}; set by the words "
+        f"\u201c{rule.wording}\u201d). "
         f"Evidence: {rule.evidence.value} ({rule.evidence.meaning})."
-        + (f" Focus area: {rule.focus.label}." if rule.focus else ""),
+        + (f" Focus area: {rule.focus.label}." if rule.focus else "")
+        + (f" Pack: {rule.pack}." if rule.pack else ""),
+        "",
+        "## Source",
+        "",
+        rule.provenance(),
         "",
         "## What it checks",
         "",
-        "Each of these must be stated and met (the field is in brackets):",
+        "Each of these must be stated and met (the field is in brackets). The basis says "
+        "whether the review states it, or the rule makes it checkable (operationalised), or "
+        "it is a practice standard:",
         "",
-        *[f"- {r.ask}" for r in rule.requirements],
+        *[_requirement_line(r) for r in rule.requirements],
         "",
         "## Why it matters",
         "",
@@ -107,7 +164,9 @@ def explain(compiled: CompiledRule, ruleset: RuleSet) -> str:
         "",
         _para(rule.why),
         "",
-        f"Source: {section_title}, recommendation {rule.source.recommendation}.",
+        f"Source: {section_title}, "
+        f"{'finding' if section and section.kind == 'findings' else 'recommendation'} "
+        f"{rule.source.recommendation}.",
         "",
         "## When it does not apply",
         "",
@@ -147,10 +206,13 @@ def rules_markdown(ruleset: RuleSet) -> str:
     for pack in ruleset.packs:
         lines += [f"Source: {' '.join(pack.source_document.split())}", ""]
         for section in pack.sections:
+            kind = {"findings": "Finding", "standards": "Standard"}.get(
+                section.kind, "Recommendation"
+            )
             lines += [
                 f"## {section.title}",
                 "",
-                "| No. | Recommendation (our words) | Encoded | Rules |",
+                f"| No. | {kind} (our words) | Encoded | Rules |",
                 "|---|---|---|---|",
             ]
             for row in coverage:
@@ -164,6 +226,13 @@ def rules_markdown(ruleset: RuleSet) -> str:
                 if compiled.rule.source.section == section.id:
                     lines += [_demote(explain(compiled, ruleset), 2), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _requirement_line(requirement: Requirement) -> str:
+    line = f"- {requirement.ask} [{requirement.basis}]"
+    if requirement.justification:
+        line += f" Why this tests it: {_para(requirement.justification)}"
+    return line
 
 
 def _para(text: str) -> str:

@@ -6,10 +6,11 @@ above the threshold, 1 gaps at or above it, 2 invalid input, invalid rules or a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -18,16 +19,23 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from cvecheck import __version__
-from cvecheck.results import EXIT_GAPS, EXIT_INVALID, EXIT_OK
+from cvecheck.output import STDOUT, Outputs, opened, output_issues
+from cvecheck.reporters import Command, names
+from cvecheck.results import (
+    EXIT_GAPS,
+    EXIT_INVALID,
+    EXIT_OK,
+    FileOutcome,
+    FocusArea,
+    InputError,
+    Issue,
+    Severity,
+)
 
-if TYPE_CHECKING:
-    from cvecheck.rules import RuleSet
-from cvecheck.escaping import one_line
-from cvecheck.results import FocusArea, InputError, Issue, Severity
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when a command needs them: --help and --version must stay fast
+    from cvecheck.config import Settings
     from cvecheck.diff import Snapshot
-    from cvecheck.results import FileOutcome
+    from cvecheck.rules import RuleSet
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
 
@@ -75,25 +83,30 @@ def _fail(issues: list[Issue]) -> NoReturn:
     raise typer.Exit(EXIT_INVALID)
 
 
-# Kept here as literals so that --help does not import the renderers.
-FORMAT_NAMES = (
-    "table",
-    "json",
-    "markdown",
-    "html",
-    "sarif",
-    "sarif-github",
-    "junit",
-    "github",
-    "matrix",
-)
+def _format_help(command: Command, lead: str = "Output format") -> str:
+    choices = names(command)
+    return f"{lead}: {', '.join(choices)}. Default: {choices[0]}."
+
+
+def _chosen_format(command: Command, value: str | None) -> str:
+    """The format named on the command line, or the command's default; a usage error else."""
+    choices = names(command)
+    if value is None:
+        return choices[0]
+    if value not in choices:
+        raise typer.BadParameter(
+            f"unknown format {value!r}; choose from {', '.join(choices)}", param_hint="--format"
+        )
+    return value
+
 
 RulesOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--rules",
         metavar="DIR",
-        help="A rule pack folder to use instead of the built-in one (repeatable).",
+        help="A rule pack folder to use instead of the built-in one (repeatable); "
+        "builtin:crest and builtin:practice name the shipped packs.",
     ),
 ]
 
@@ -143,7 +156,7 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Output format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table.",
+            help=_format_help(Command.CHECK, "Output format (repeatable)"),
         ),
     ] = None,
     outputs: Annotated[
@@ -211,11 +224,14 @@ def check(
 ) -> None:
     """Check programme files and print a gap report."""
     from cvecheck import config as configuration
-    from cvecheck.reporters import Format, render
     from cvecheck.rule_cache import cached_rules, default_cache_dir
     from cvecheck.selection import select_rules
 
-    chosen = _formats(formats)
+    chosen = (
+        [_chosen_format(Command.CHECK, f) for f in formats]
+        if formats
+        else [names(Command.CHECK)[0]]
+    )
     targets = _outputs(chosen, outputs)
     command_line = configuration.CommandLine(
         fail_on=fail_on.value if fail_on is not None else None,
@@ -237,33 +253,48 @@ def check(
         typer.echo(configuration.describe(settings), nl=False)
         raise typer.Exit(EXIT_OK)
     ruleset = select_rules(ruleset, settings.select, settings.ignore)
-    outcomes, input_issues = _check_batch(inputs, jobs, ruleset, settings.rule_dirs, _today(today))
-    for fmt, target in zip(chosen, targets, strict=True):
-        text = render(Format(fmt), outcomes)
-        if target is None:
-            sys.stdout.write(text)
-        else:
-            target.write_text(text, encoding="utf-8")
-    if input_issues or any(o.report is None for o in outcomes):
-        raise typer.Exit(EXIT_INVALID)
-    codes = (
-        o.report.exit_code(settings.threshold, questions=settings.fail_on_questions)
-        for o in outcomes
-        if o.report is not None
+    paths, input_issues = _expand(inputs)
+    _refuse_overwrites(targets, paths)
+    code = _check_and_render(
+        paths, chosen, targets, jobs, ruleset, settings.rule_dirs, _today(today), settings
     )
-    code = max(codes, default=EXIT_OK)
+    if input_issues:
+        raise typer.Exit(EXIT_INVALID)
     raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
 
 
-def _formats(formats: list[str] | None) -> list[str]:
-    chosen = formats or ["table"]
-    unknown = [f for f in chosen if f not in FORMAT_NAMES]
-    if unknown:
-        raise typer.BadParameter(
-            f"unknown format {unknown[0]!r}; choose from {', '.join(FORMAT_NAMES)}",
-            param_hint="--format",
-        )
-    return chosen
+def _check_and_render(
+    paths: Sequence[Path],
+    chosen: Sequence[str],
+    targets: Sequence[Path | None],
+    jobs: int,
+    ruleset: RuleSet,
+    rule_dirs: Sequence[Path] | None,
+    today: date,
+    settings: Settings,
+) -> int:
+    """Check each file and hand its outcome to every renderer as soon as it is known; the
+    exit code of the run (2 when a file could not be checked)."""
+    from cvecheck.reporters import report_renderer
+
+    renderers = [report_renderer(fmt) for fmt in chosen]
+    code = EXIT_OK
+    with _opened(targets) as sinks:
+        for index, renderer in enumerate(renderers):
+            sinks.write(index, renderer.start())
+        for outcome in _checked(paths, jobs, ruleset, rule_dirs, today):
+            for index, renderer in enumerate(renderers):
+                sinks.write(index, renderer.file(outcome))
+            if outcome.report is None:
+                file_code = EXIT_INVALID
+            else:
+                file_code = outcome.report.exit_code(
+                    settings.threshold, questions=settings.fail_on_questions
+                )
+            code = max(code, file_code)
+        for index, renderer in enumerate(renderers):
+            sinks.write(index, renderer.finish())
+    return code
 
 
 def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None]:
@@ -280,19 +311,13 @@ def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None
     return targets
 
 
-class MatrixFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-    HTML = "html"
-
-
 @app.command(short_help="Compare proposals side by side.")
 def compare(
     inputs: InputsArgument,
     fmt: Annotated[
-        MatrixFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = MatrixFormat.TABLE,
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.COMPARE)),
+    ] = None,
     output: OutputOption = None,
     jobs: JobsOption = 0,
     rules: RulesOption = None,
@@ -303,59 +328,74 @@ def compare(
     One row per proposal; one column per focus area and report section. Exit code 0 when
     every file could be checked (gaps do not change it), 2 when any could not.
     """
-    from cvecheck.reporters.matrix import RENDERERS
+    from cvecheck.reporters import render
 
+    name = _chosen_format(Command.COMPARE, fmt)
+    target = _target(output)
     ruleset = _ruleset(rules)
-    outcomes, input_issues = _check_batch(inputs, jobs, ruleset, rules or None, _today(today))
-    _write(RENDERERS[fmt.value](outcomes), output)
+    paths, input_issues = _expand(inputs)
+    _refuse_overwrites([target], paths)
+    outcomes = list(_checked(paths, jobs, ruleset, rules or None, _today(today)))
+    text = render(Command.COMPARE, name, outcomes)
+    _write(text, target)
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
 
 
-def _check_batch(
-    inputs: list[str],
+def _expand(inputs: list[str]) -> tuple[list[Path], list[Issue]]:
+    """The files to check; an argument that names none is reported on stderr."""
+    from cvecheck.batch import expand_inputs
+
+    paths, input_issues = expand_inputs(inputs)
+    for issue in input_issues:
+        typer.echo(f"error: {issue}", err=True)
+    return paths, input_issues
+
+
+def _checked(
+    paths: Sequence[Path],
     jobs: int,
     ruleset: RuleSet,
     rule_dirs: Sequence[Path] | None,
     today: date,
-) -> tuple[list[FileOutcome], list[Issue]]:
-    """Check every input with a progress bar at a terminal; print the input errors."""
-    from cvecheck.batch import check_paths, expand_inputs
+) -> Iterator[FileOutcome]:
+    """Each file's outcome, in order, with a progress bar at a terminal; a file's input errors
+    go to stderr as it is checked."""
+    from cvecheck.batch import check_paths
     from cvecheck.progress import track
 
-    paths, input_issues = expand_inputs(inputs)
     workers = jobs or (os.cpu_count() or 1)
     checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs)
-    outcomes = list(track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ))
-    for issue in input_issues + [i for o in outcomes for i in o.issues]:
-        typer.echo(f"error: {issue}", err=True)
-    return outcomes, input_issues
+    for outcome in track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ):
+        for issue in outcome.issues:
+            typer.echo(f"error: {issue}", err=True)
+        yield outcome
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        return
+def _target(output: Path | None) -> Path | None:
+    return None if output is None or str(output) == STDOUT else output
+
+
+def _refuse_overwrites(targets: Sequence[Path | None], inputs: Sequence[Path]) -> None:
+    problems = output_issues(targets, inputs)
+    if problems:
+        _fail(problems)
+
+
+@contextlib.contextmanager
+def _opened(targets: Sequence[Path | None]) -> Iterator[Outputs]:
+    """The command's outputs, each put in place only when the command has finished."""
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        from cvecheck.results import Location
-
-        _fail(
-            [
-                Issue(
-                    "output-unwritable",
-                    f"cannot be written: {error.strerror}",
-                    Location(str(output)),
-                )
-            ]
-        )
+        with opened(targets) as outputs:
+            yield outputs
+    except InputError as error:
+        _fail(error.issues)
 
 
-class DiffFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    MARKDOWN = "markdown"
+def _write(text: str, target: Path | None) -> None:
+    """One whole output of a command, to a file or standard output."""
+    with _opened([target]) as outputs:
+        outputs.write(0, text)
 
 
 @app.command(short_help="Show what changed between two versions.")
@@ -373,8 +413,9 @@ def diff(
         ),
     ],
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = DiffFormat.TABLE,
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.DIFF)),
+    ] = None,
     output: OutputOption = None,
     fail_on_new_gaps: Annotated[
         bool,
@@ -395,12 +436,15 @@ def diff(
     gap is newly open; 2 for invalid input.
     """
     from cvecheck.diff import diff_snapshots
-    from cvecheck.reporters.diff import RENDERERS
+    from cvecheck.reporters import render
 
+    name = _chosen_format(Command.DIFF, fmt)
+    target = _target(output)
+    _refuse_overwrites([target], [old, new])
     loaded: dict[str, Any] = {}
     sides = [_diff_side(path, rules, loaded, _today(today)) for path in (old, new)]
     result = diff_snapshots(sides[0], sides[1], (str(old), str(new)))
-    _write(RENDERERS[fmt.value](result), output)
+    _write(render(Command.DIFF, name, result), target)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
         raise typer.Exit(EXIT_GAPS)
 
@@ -530,12 +574,6 @@ def _write_new(path: Path, text: str, force: bool) -> bool:
     return True
 
 
-class CatalogueFormat(StrEnum):
-    TABLE = "table"
-    MARKDOWN = "markdown"
-    JSON = "json"
-
-
 def _ruleset(rules: list[Path] | None) -> RuleSet:
     from cvecheck.rule_cache import cached_rules, default_cache_dir
 
@@ -559,18 +597,16 @@ def list_rules(
     ] = None,
     severity: Annotated[Severity | None, typer.Option(help="Only rules of this severity.")] = None,
     output_format: Annotated[
-        CatalogueFormat,
-        typer.Option("--format", "-f", help="table, markdown (the rules reference) or json."),
-    ] = CatalogueFormat.TABLE,
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.RULES)),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """List the rules, optionally filtered by section, focus area or severity."""
-    from cvecheck.catalogue import rules_markdown
+    from cvecheck.reporters import render
 
+    name = _chosen_format(Command.RULES, output_format)
     ruleset = _ruleset(rules)
-    if output_format is CatalogueFormat.MARKDOWN:
-        typer.echo(rules_markdown(ruleset), nl=False)
-        return
     sections = {s.id for p in ruleset.packs for s in p.sections}
     if section is not None and section not in sections:
         raise typer.BadParameter(
@@ -589,42 +625,7 @@ def list_rules(
         and (focus is None or (c.rule.focus is not None and c.rule.focus.value == focus))
         and (severity is None or c.rule.severity is severity)
     ]
-    if output_format is CatalogueFormat.JSON:
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "title": r.title,
-                "section": r.source.section,
-                "recommendation": r.source.recommendation,
-                "focus_area": r.focus.value if r.focus else None,
-                "severity": r.severity.value,
-                "evidence": r.evidence.value,
-            }
-            for r in chosen
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    from tabulate import tabulate
-
-    table = [
-        [
-            r.id,
-            f"{r.source.section} {r.source.recommendation}",
-            r.severity.value,
-            r.focus.value if r.focus else "",
-            one_line(r.title),  # rule packs can come from anywhere: show, never obey, controls
-        ]
-        for r in chosen
-    ]
-    typer.echo(
-        tabulate(
-            table, headers=["rule", "source", "severity", "focus area", "title"], tablefmt="simple"
-        )
-    )
-    typer.echo(
-        f"\n{len(chosen)} of {len(ruleset.rules)} rules. Run 'cvecheck explain RULE' for one rule."
-    )
+    _write(render(Command.RULES, name, chosen, ruleset), None)
 
 
 @app.command(short_help="Explain one rule.")
@@ -635,7 +636,7 @@ def explain(
     """Explain one rule: what it checks, why it matters, examples and how to close the gap."""
     import difflib
 
-    from cvecheck.catalogue import explain as explain_rule
+    from cvecheck.reporters import render
 
     ruleset = _ruleset(rules)
     by_id = ruleset.by_id()
@@ -644,50 +645,23 @@ def explain(
         close = difflib.get_close_matches(rule_id.upper(), list(by_id), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; run 'cvecheck rules' to list them"
         raise typer.BadParameter(f"no rule {rule_id!r}{hint}", param_hint="RULE")
-    typer.echo(explain_rule(compiled, ruleset), nl=False)
+    _write(render(Command.EXPLAIN, "markdown", compiled, ruleset), None)
 
 
 @app.command(short_help="Show which rules encode each recommendation.")
 def coverage(
     output_format: Annotated[
-        CatalogueFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = CatalogueFormat.TABLE,
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.COVERAGE)),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Show every recommendation of the report and the rules that encode it."""
     from cvecheck.catalogue import coverage_document
+    from cvecheck.reporters import render
 
-    document = coverage_document(_ruleset(rules))
-    if output_format is CatalogueFormat.JSON:
-        typer.echo(json.dumps(document, indent=2))
-        return
-    import textwrap
-
-    from tabulate import tabulate
-
-    rows = [
-        [
-            f"{r['section']} {r['number']}",
-            textwrap.fill(r["summary"], 60),
-            r["state"],
-            textwrap.fill(", ".join(r["rules"]) or "-", 24),
-            textwrap.fill(r["note"], 40),
-        ]
-        for r in document["recommendations"]
-    ]
-    typer.echo(
-        tabulate(
-            rows,
-            headers=["source", "recommendation", "encoded", "rules", "not checked"],
-            tablefmt="simple",
-        )
-    )
-    summary = document["summary"]
-    typer.echo(
-        f"\n{summary['recommendations']} recommendations: {summary['full']} fully encoded, "
-        f"{summary['partial']} partly, {summary['manual']} not mechanically checkable, "
-        f"{summary['missing']} missing; {summary['rules']} rules."
-    )
+    name = _chosen_format(Command.COVERAGE, output_format)
+    _write(render(Command.COVERAGE, name, coverage_document(_ruleset(rules))), None)
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ configuration file, the command line. The file is ``--config FILE`` if given; ot
 first of ``.cvecheck.yaml``, ``.cvecheck.yml`` or a ``pyproject.toml`` with a
 ``[tool.cvecheck]`` table, searching upwards from the first programme file's folder. Keys are
 the long option names: ``fail-on``, ``fail-on-questions``, ``select``, ``ignore`` and
-``rules`` (extra rule pack folders, relative to the file, loaded after the built-in pack).
+``rules`` (extra rule pack folders, relative to the file, loaded after the built-in pack;
+``builtin:practice`` names the shipped practice pack).
 
 Every value remembers where it came from, for ``--show-config`` and for error messages. A bad
 file is an input error with file, line and column, like any other bad input.
@@ -25,7 +26,7 @@ from typing import Any
 
 from cvecheck.loader import SourceMap, load_file, read_text
 from cvecheck.results import InputError, Issue, Location, Severity
-from cvecheck.rules import RuleSet, default_rules_dir
+from cvecheck.rules import BUILTIN_PREFIX, RuleSet, default_rules_dir, resolve_rules_dir
 from cvecheck.selection import unknown_pattern
 
 YAML_NAMES = (".cvecheck.yaml", ".cvecheck.yml")
@@ -269,7 +270,13 @@ def _validate(data: Any, source_map: SourceMap, path: Path) -> ConfigValues:
             issues.append(Issue("config-value", f"{key}: {problem}", where))
             continue
         if key == "rules":  # folders are relative to the file that names them
-            folders = [path.parent / item for item in value]
+            # A shipped pack is named builtin:NAME; any other entry is a folder.
+            folders = [
+                resolve_rules_dir(Path(item))
+                if str(item).startswith(BUILTIN_PREFIX)
+                else path.parent / item
+                for item in value
+            ]
             issues += [
                 Issue(
                     "config-rules",

@@ -117,21 +117,37 @@ class Severity(StrEnum):
         return SEVERITY_TABLE[self][2]
 
 
-# The single severity table: rank, SARIF level, plain meaning.
+# The single severity table: rank, SARIF level, plain meaning. The meanings follow the
+# wording mapping of docs/severity.md: a rule's severity comes from the words it quotes.
 SEVERITY_TABLE: dict[Severity, tuple[int, str, str]] = {
-    Severity.EXPECTED: (3, "error", "the report calls this important or necessary"),
-    Severity.RECOMMENDED: (2, "warning", "the report says this will benefit or could help"),
-    Severity.ADVISORY: (1, "note", "the report flags this as emerging or needing research"),
+    Severity.EXPECTED: (
+        3,
+        "error",
+        "the review's words are firm: it says this must be done, is needed, necessary or important",
+    ),
+    Severity.RECOMMENDED: (
+        2,
+        "warning",
+        "the review says this should be done, is required, or that programmes will benefit",
+    ),
+    Severity.ADVISORY: (
+        1,
+        "note",
+        "the review hedges: this could, might or may help, or potentially has value; "
+        "also every practice-pack standard",
+    ),
 }
 
 
 class Evidence(StrEnum):
-    """How the report describes the evidence behind a recommendation, kept apart from severity."""
+    """What the source says about the evidence behind a rule. None of these labels means
+    "shown to work": the review finds the effectiveness of CVE interventions poorly understood."""
 
-    EMPIRICAL = "empirical"
-    CASE_STUDY = "case-study"
-    LIMITED = "limited"
-    EMERGING = "emerging"
+    RESEARCH_INFORMED = "research-informed"
+    CASE_STUDY_INFORMED = "case-study-informed"
+    LIMITED_EVIDENCE = "limited-evidence"
+    EMERGING_RESEARCH = "emerging-research"
+    PRACTICE_STANDARD = "practice-standard"
 
     @property
     def meaning(self) -> str:
@@ -139,10 +155,22 @@ class Evidence(StrEnum):
 
 
 EVIDENCE_MEANING: dict[Evidence, str] = {
-    Evidence.EMPIRICAL: "drawn from empirical studies reviewed in the report",
-    Evidence.CASE_STUDY: "drawn from UK and international case studies of practice",
-    Evidence.LIMITED: "the report calls the evidence base limited",
-    Evidence.EMERGING: "an emerging research agenda with little evidence yet",
+    Evidence.RESEARCH_INFORMED: (
+        "the review draws this from the research it reviews, such as interviews with formers "
+        "and studies of interventions; that is not proof that it works"
+    ),
+    Evidence.CASE_STUDY_INFORMED: (
+        "the review draws this from UK and international case studies of practice"
+    ),
+    Evidence.LIMITED_EVIDENCE: (
+        "the review says the evidence here is limited or that effectiveness is poorly understood"
+    ),
+    Evidence.EMERGING_RESEARCH: (
+        "the review calls this an emerging research agenda, with little evidence yet"
+    ),
+    Evidence.PRACTICE_STANDARD: (
+        "a standard from a practice framework, not from the review; its source is cited"
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from cvecheck.rules import (
     compile_rule,
     default_rules_dir,
     load_rules,
+    resolve_rules_dir,
 )
 
 
@@ -34,7 +35,7 @@ def cached_rules(
     check_examples: bool = True,
 ) -> RuleSet:
     """``load_rules``, answered from ``cache_dir`` when these files were checked before."""
-    folders = list(dirs) if dirs is not None else [default_rules_dir()]
+    folders = [resolve_rules_dir(d) for d in dirs] if dirs is not None else [default_rules_dir()]
     key = _cache_key(folders) if cache_dir is not None else None
     if cache_dir is not None and key is not None:
         cached = _read_cache(cache_dir, key)

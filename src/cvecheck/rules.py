@@ -17,7 +17,14 @@ from pathlib import Path as FsPath
 from typing import Any, Literal
 
 import jsonschema_rs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cvecheck.loader import Loaded, load_file
 from cvecheck.results import Evidence, FocusArea, InputError, Issue, Location, Severity
@@ -103,10 +110,22 @@ class Condition(_Strict):
     _valid = field_validator("require")(_check_predicate)
 
 
+Basis = Literal["stated", "operationalised", "practice"]
+"""Where a requirement comes from: the review asks for it in so many words (stated), it is a
+concrete test of something the review asks for (operationalised, with a justification), or it
+is a standard from a practice framework, not from the review (practice)."""
+
+
 class Requirement(_Strict):
     """One thing the programme must state; checked on its own."""
 
     name: str = Field(pattern=_SLUG.pattern, description="Short slug, unique in the rule.")
+    basis: Basis = Field(description="stated, operationalised or practice.")
+    justification: str | None = Field(
+        default=None,
+        min_length=1,
+        description="For an operationalised requirement: why it tests what the source asks.",
+    )
     require: Predicate = Field(description="Paths and the JSON Schema each value must satisfy.")
     gap: str = Field(min_length=1, description="What is missing, said when the check fails.")
     ask: str = Field(min_length=1, description="Question to ask when the file does not say.")
@@ -120,10 +139,25 @@ class Requirement(_Strict):
 
     _valid = field_validator("require")(_check_predicate)
 
+    @model_validator(mode="after")
+    def _justified(self) -> Requirement:
+        if self.basis == "operationalised" and not self.justification:
+            raise ValueError("an operationalised requirement needs a one-line justification")
+        return self
+
 
 class Source(_Strict):
     section: str = Field(description="Id of the report section in pack.yaml.")
     recommendation: int = Field(ge=1, description="Number of the recommendation in that section.")
+
+
+class PracticeSource(_Strict):
+    """The public framework a practice-pack rule rests on (never the review)."""
+
+    framework: str = Field(min_length=1, description="Name of the framework or guidance.")
+    publisher: str = Field(min_length=1, description="Who publishes it.")
+    year: int = Field(ge=1990, le=2100)
+    url: str = Field(pattern=r"^https?://\S+$", description="Where it can be read.")
 
 
 class Examples(_Strict):
@@ -150,6 +184,22 @@ class Rule(_Strict):
     name: str = Field(pattern=_SLUG.pattern, description="Kebab-case slug.")
     title: str = Field(min_length=1, description="What the rule checks, as an instruction.")
     source: Source
+    pack: str = Field(
+        default="",
+        description="Name of the pack the rule belongs to; set on load from its pack.yaml.",
+    )
+    quote: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The exact sentence(s) of the source document the rule rests on.",
+    )
+    wording: str = Field(
+        min_length=1,
+        description="The words of the quote (or of the practice source) that set the severity.",
+    )
+    practice_source: PracticeSource | None = Field(
+        default=None, description="For a practice-pack rule: the public framework it cites."
+    )
     focus: FocusArea | None = None
     severity: Severity
     evidence: Evidence
@@ -159,6 +209,16 @@ class Rule(_Strict):
     requirements: list[Requirement] = Field(min_length=1)
     remediation: str = Field(min_length=1, description="How to close the gap.")
     examples: Examples
+
+    def provenance(self) -> str:
+        """One line saying where the rule comes from: the review's words or a framework."""
+        source = self.practice_source
+        if source is not None:
+            return (
+                f"Practice standard, not from the review: {source.framework} "
+                f"({source.publisher}, {source.year}), {source.url}"
+            )
+        return "The review says: \u201c" + " ".join((self.quote or "").split()) + "\u201d"
 
     @field_validator("requirements")
     @classmethod
@@ -179,6 +239,9 @@ class Rule(_Strict):
 class Recommendation(_Strict):
     number: int = Field(ge=1)
     summary: str = Field(min_length=1, description="The recommendation in our own words.")
+    quote: str | None = Field(
+        default=None, min_length=1, description="The recommendation in the source's words."
+    )
     encoding: Literal["full", "partial", "manual"] = Field(
         description="How completely rules can check it; `manual` means not mechanically."
     )
@@ -189,6 +252,12 @@ class ReportSection(_Strict):
     id: str = Field(pattern=_SLUG.pattern)
     title: str
     prefix: str = Field(pattern=r"^[A-Z]{3}$", description="Rule id prefix for this section.")
+    kind: Literal["recommendations", "findings", "standards"] = Field(
+        default="recommendations",
+        description="What the section lists: the source's recommendations, its findings "
+        "(context; a rule cites one only where the finding is itself phrased as practice), "
+        "or practice standards (practice packs).",
+    )
     recommendations: list[Recommendation] = Field(min_length=1)
 
 
@@ -196,6 +265,11 @@ class PackManifest(_Strict):
     name: str = Field(pattern=_SLUG.pattern)
     version: str
     title: str
+    kind: Literal["review", "practice"] = Field(
+        default="review",
+        description="review: rules rest on the source document's words, every requirement "
+        "stated or operationalised; practice: standards from elsewhere, each rule citing one.",
+    )
     source_document: str
     sections: list[ReportSection] = Field(min_length=1)
 
@@ -251,12 +325,31 @@ class RuleSet:
         return "+".join(f"{pack.name}@{pack.version}" for pack in self.packs)
 
 
-def default_rules_dir() -> FsPath:
-    """The rule pack shipped with cvecheck: inside the installed package, or the checkout's."""
+BUILTIN_PREFIX = "builtin:"
+BUILTIN_PACKS = ("crest", "practice")
+"""The packs shipped with cvecheck: the CREST review's (on by default) and the practice
+standards (off by default; name it as ``builtin:practice`` in ``--rules`` or ``rules:``)."""
+
+
+def builtin_rules_root() -> FsPath:
+    """The folder holding the shipped packs: inside the installed package, or the checkout's."""
     packaged = FsPath(__file__).parent / "rules"
-    if (packaged / PACK_FILE).is_file():
+    if (packaged / "crest" / PACK_FILE).is_file():
         return packaged
     return FsPath(__file__).resolve().parents[2] / "rules"
+
+
+def default_rules_dir() -> FsPath:
+    """The rule pack used when no other is named: the CREST review's."""
+    return builtin_rules_root() / "crest"
+
+
+def resolve_rules_dir(folder: FsPath) -> FsPath:
+    """A rule folder as given, or a shipped pack when named ``builtin:NAME``."""
+    text = str(folder)
+    if text.startswith(BUILTIN_PREFIX):
+        return builtin_rules_root() / text[len(BUILTIN_PREFIX) :]
+    return folder
 
 
 def load_rules(dirs: Iterable[FsPath] | None = None, *, check_examples: bool = True) -> RuleSet:
@@ -265,7 +358,7 @@ def load_rules(dirs: Iterable[FsPath] | None = None, *, check_examples: bool = T
     ``cvecheck.rule_cache.cached_rules`` remembers a rule set that passed every check, so the
     command line skips this work when the files have not changed.
     """
-    folders = list(dirs) if dirs is not None else [default_rules_dir()]
+    folders = [resolve_rules_dir(d) for d in dirs] if dirs is not None else [default_rules_dir()]
     return _load_rules(folders, check_examples)
 
 
@@ -313,10 +406,49 @@ def _load_pack(
         if path == manifest_path:
             continue
         try:
-            rules.append(load_rule_file(path, check_examples=check_examples))
+            compiled = load_rule_file(path, check_examples=check_examples)
         except InputError as error:
             issues.extend(error.issues)
+            continue
+        if pack is not None:
+            problems = pack_issues(compiled.rule, pack)
+            if problems:
+                where = Location(str(path), 1, 1)
+                issues.extend(Issue("rule-pack", problem, where) for problem in problems)
+                continue
+            compiled = compile_rule(compiled.rule.model_copy(update={"pack": pack.name}), str(path))
+        rules.append(compiled)
     return pack, rules, issues
+
+
+def pack_issues(rule: Rule, pack: PackManifest) -> list[str]:
+    """What keeps a rule out of its pack: a review pack's rules quote the review and ask only
+    for what it states or what operationalises it; a practice pack's rules cite a framework."""
+    problems: list[str] = []
+    if rule.pack and rule.pack != pack.name:
+        problems.append(f"the rule says pack '{rule.pack}' but sits in pack '{pack.name}'")
+    if pack.kind == "review":
+        if rule.quote is None:
+            problems.append("a rule of a review pack needs a quote from the review")
+        if rule.practice_source is not None:
+            problems.append("a rule of a review pack cites the review, not a practice_source")
+        for requirement in rule.requirements:
+            if requirement.basis == "practice":
+                problems.append(
+                    f"requirement '{requirement.name}' is a practice standard: it belongs "
+                    "in a practice pack, not under the review's name"
+                )
+    else:
+        if rule.practice_source is None:
+            problems.append("a rule of a practice pack needs a practice_source")
+        if rule.quote is not None:
+            problems.append("a practice rule does not quote the review; cite its framework")
+        for requirement in rule.requirements:
+            if requirement.basis != "practice":
+                problems.append(
+                    f"requirement '{requirement.name}' of a practice rule must have basis practice"
+                )
+    return problems
 
 
 def load_rule_file(path: FsPath, *, check_examples: bool = True) -> CompiledRule:

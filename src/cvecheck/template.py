@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import textwrap
-import types
 from datetime import date
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cvecheck.programme import SCHEMA_VERSION, Programme, programme_json_schema
+from cvecheck.programme.introspection import (
+    list_item_model,
+    literal_values,
+    model_of,
+    unwrap,
+)
 
 WIDTH = 96
 DEFAULT_SCHEMA_REF = "programme.schema.json"
@@ -65,15 +70,15 @@ def top_level_sections() -> list[str]:
 
 def _field(name: str, info: FieldInfo, indent: str) -> list[str]:
     """Lines for one field in the live part of the template: its guide, then ``name:``."""
-    annotation = _unwrap(info.annotation)
+    annotation = unwrap(info.annotation)
     lines = _comment(_describe(info), indent)
-    model = _model(annotation)
+    model = model_of(annotation)
     if model is not None:
         lines.append(f"{indent}{name}:")
         for child, child_info in model.model_fields.items():
             lines += _field(child, child_info, indent + "  ")
         return lines
-    item_model = _list_item_model(annotation)
+    item_model = list_item_model(annotation)
     lines.append(f"{indent}{name}:")
     if item_model is not None:
         lines.append(f"{indent}  # Each item (remove the # to use it):")
@@ -87,7 +92,7 @@ def _item_example(model: type[BaseModel], indent: str) -> list[str]:
     for position, (name, info) in enumerate(model.model_fields.items()):
         lead = "- " if position == 0 else "  "
         lines += _trailing(f"{indent}# {lead}{name}:", _describe(info))
-        nested = _model(_unwrap(info.annotation))
+        nested = model_of(unwrap(info.annotation))
         for child, child_info in nested.model_fields.items() if nested else ():
             lines += _trailing(f"{indent}#     {child}:", _describe(child_info))
     return lines
@@ -107,7 +112,7 @@ def _trailing(code: str, guide: str) -> list[str]:
 def _describe(info: FieldInfo) -> str:
     """The field's description, what it takes, and whether it is required."""
     text = (info.description or "").strip()
-    hint = _hint(_unwrap(info.annotation))
+    hint = _hint(unwrap(info.annotation))
     if hint == _KIND[date] and "YYYY-MM-DD" in text:
         hint = ""
     if hint:
@@ -119,19 +124,19 @@ def _describe(info: FieldInfo) -> str:
 
 def _hint(annotation: Any) -> str:
     """Plain words for the kind of value a field takes."""
-    if _model(annotation) is not None:
+    if model_of(annotation) is not None:
         return ""
     origin = get_origin(annotation)
     if origin is list:
         (item,) = get_args(annotation)
-        item = _unwrap(item)
-        values = _literal_values(item)
+        item = unwrap(item)
+        values = literal_values(item)
         if values:
             return "A list; any of: " + ", ".join(values) + "."
-        if _model(item) is not None:
+        if model_of(item) is not None:
             return "A list of items."
         return f"A list of {_KIND_PLURAL.get(item, 'values')}."
-    values = _literal_values(annotation)
+    values = literal_values(annotation)
     if values:
         return "One of: " + ", ".join(values) + "."
     return _KIND.get(annotation, "")
@@ -144,51 +149,6 @@ _KIND: dict[Any, str] = {
     date: "A date, YYYY-MM-DD.",
 }
 _KIND_PLURAL: dict[Any, str] = {str: "texts", int: "whole numbers", date: "dates"}
-
-
-def _literal_values(annotation: Any) -> list[str]:
-    """The values of a Literal, or of a union of bool and Literals ("true, false or x")."""
-    if get_origin(annotation) is Literal:
-        return [str(value) for value in get_args(annotation)]
-    if _is_union(annotation):
-        values: list[str] = []
-        for member in get_args(annotation):
-            if member is bool:
-                values += ["true", "false"]
-            elif get_origin(member) is Literal:
-                values += [str(value) for value in get_args(member)]
-            else:
-                return []
-        return values
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Drop ``None`` from an optional type and ``Annotated`` metadata."""
-    if get_origin(annotation) is Annotated:
-        return _unwrap(get_args(annotation)[0])
-    if _is_union(annotation):
-        members = [_unwrap(a) for a in get_args(annotation) if a is not type(None)]
-        if len(members) == 1:
-            return members[0]
-        return Union[tuple(members)]  # noqa: UP007 - rebuilt from parts at run time
-    return annotation
-
-
-def _is_union(annotation: Any) -> bool:
-    return get_origin(annotation) in (Union, types.UnionType)
-
-
-def _model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _list_item_model(annotation: Any) -> type[BaseModel] | None:
-    if get_origin(annotation) is list:
-        return _model(_unwrap(get_args(annotation)[0]))
-    return None
 
 
 def _comment(text: str, indent: str) -> list[str]:

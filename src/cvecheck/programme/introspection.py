@@ -1,7 +1,8 @@
 """Questions asked of the model itself: which model a field holds, whether it is a list, and
 every dotted path a rule may read. Shared by rule loading, error messages and the template."""
 
-from typing import Any
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -45,3 +46,48 @@ def is_list(annotation: Any) -> bool:
             return True
         stack.extend(getattr(candidate, "__args__", ()))
     return False
+
+
+def literal_values(annotation: Any) -> list[str]:
+    """The values of a Literal, or of a union of bool and Literals ("true, false or x")."""
+    if get_origin(annotation) is Literal:
+        return [str(value) for value in get_args(annotation)]
+    if is_union(annotation):
+        values: list[str] = []
+        for member in get_args(annotation):
+            if member is bool:
+                values += ["true", "false"]
+            elif get_origin(member) is Literal:
+                values += [str(value) for value in get_args(member)]
+            else:
+                return []
+        return values
+    return []
+
+
+def unwrap(annotation: Any) -> Any:
+    """Drop ``None`` from an optional type and ``Annotated`` metadata."""
+    if get_origin(annotation) is Annotated:
+        return unwrap(get_args(annotation)[0])
+    if is_union(annotation):
+        members = [unwrap(a) for a in get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            return members[0]
+        return Union[tuple(members)]  # noqa: UP007 - rebuilt from parts at run time
+    return annotation
+
+
+def is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType)
+
+
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def list_item_model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) is list:
+        return model_of(unwrap(get_args(annotation)[0]))
+    return None

@@ -223,6 +223,9 @@ class NeedsAssessment(Section):
     prosocial_alternatives: list[ProsocialAlternative] | None = stated(
         "Prosocial ways of meeting each need that extremism met."
     )
+    unmet_basic_needs_common: bool | None = stated(
+        "Do many participants arrive with unmet basic needs (housing, income, safety, health)?"
+    )
     basic_needs_first: bool | None = stated(
         "Are basic needs (housing, income, safety, health) met before ideological work starts?"
     )
@@ -373,6 +376,7 @@ class FormerTraining(Section):
         "Does it cover working online (or `not_applicable` if formers do not work online)?"
     )
     hours: int | None = stated("Hours of training.", ge=0)
+    delivered_by: str | None = stated("Who gives the training (organisation or role).")
 
 
 class Supervision(Section):
@@ -560,6 +564,21 @@ class Capacity(Section):
     )
 
 
+NeedKind = Literal[
+    "mental_health",
+    "physical_health",
+    "substance_use",
+    "family",
+    "education",
+    "employment",
+    "housing",
+    "finance",
+    "community",
+    "identity_or_faith",
+    "other",
+]
+
+
 @open_lists
 class MultiAgency(Section):
     lead_agency: str | None = stated("Agency accountable for the programme.")
@@ -572,6 +591,10 @@ class MultiAgency(Section):
         "Do partners use one shared risk assessment for each case?"
     )
     onward_referral_routes: list[str] | None = stated("Services people can be referred on to.")
+    needs_without_partner: list[NeedKind] | None = stated(
+        "Kinds of need found in cases that no partner or referral route covers; `[]` if every "
+        "kind of need found is covered."
+    )
     practitioner_feedback_loop: bool | None = stated(
         "Is there a regular way to learn from front-line providers working under constraints?"
     )
@@ -598,6 +621,7 @@ class ReporterUpdates(Section):
         "Are people who raise a concern told what happened next?"
     )
     what_can_be_shared: str | None = stated("What can be shared with them (free text).")
+    when: str | None = stated("When they are updated (for example within two weeks of a report).")
 
 
 class PostReportingSupport(Section):
@@ -606,8 +630,12 @@ class PostReportingSupport(Section):
         "Is emotional or psychological support offered to the person who reported?"
     )
     named_contact: bool | None = stated("Does the reporter get a named contact?")
+    support_offered_by: str | None = stated(
+        "Who offers that support (organisation or role), for example a family support worker."
+    )
 
 
+@open_lists
 class ProceduralJustice(Section):
     reporter_treatment_standard: bool | None = stated(
         "Is there a written standard for treating people who report fairly and respectfully?"
@@ -616,6 +644,17 @@ class ProceduralJustice(Section):
         "Are people who are reported told their rights, that support is voluntary, and how to complain?"
     )
     complaints_route: bool | None = stated("Is there a complaints route?")
+    reporter_treatment: (
+        list[
+            Literal[
+                "listened_to", "decisions_explained", "treated_with_respect", "decided_neutrally"
+            ]
+        ]
+        | None
+    ) = stated(
+        "How people who raise a concern are treated: listened to, told how decisions are made, "
+        "treated with respect, decided about neutrally; `[]` if none of these is promised."
+    )
 
 
 @open_lists
@@ -860,6 +899,9 @@ class Parole(Section):
     family_engagement: bool | None = stated("Do providers build trust with the parolee's family?")
     family_training_support: bool | None = stated(
         "Are families trained and supported in how to engage with the parolee?"
+    )
+    radicalising_ties_present: bool | None = stated(
+        "Do some parolees have peers or relatives who may have contributed to their radicalisation?"
     )
     disengage_from_radicalising_ties: bool | None = stated(
         "Are there steps to stop re-engagement with peers or relatives who contributed to radicalisation?"

@@ -1,45 +1,158 @@
-"""Renderers: each output format is a pure function from a run's outcomes to text.
+"""Renderers: the one registry of every output format of every command that renders.
 
-``RENDERERS`` is a literal mapping; adding a format means adding one module and one line here.
-A renderer takes every file's outcome (a report, or the issues that stopped it) so formats
-that hold several files in one document (SARIF, JUnit) need no second code path.
+A format is a command, a name, a short description and where its renderer lives. The registry
+is a literal tuple that imports no renderer, so ``--help`` lists the formats without paying
+for them; a renderer's module is imported when its format is used. Adding a format is one
+module and one line in ``FORMATS``: the command line, the documentation and the tests all read
+the formats from here.
+
+Renderers of ``check`` work one file at a time (``ReportRenderer``): ``start`` gives what comes
+before the first file, ``file`` one file's part, ``finish`` what comes after the last, so one
+file's report can be rendered and written as soon as it is checked. A format that needs every
+file before it can write anything is a plain function of all the outcomes, which ``Collected``
+turns into a ``ReportRenderer``. Renderers of the other commands are plain functions of what
+that command computed. Every renderer is pure: text in, text out, nothing written.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cvecheck.reporters import github, html, json_, junit, markdown, matrix, sarif, table
-from cvecheck.results import FileOutcome
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    MATRIX = "matrix"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    SARIF = "sarif"
-    SARIF_GITHUB = "sarif-github"
-    JUNIT = "junit"
-    GITHUB = "github"
+if TYPE_CHECKING:
+    from cvecheck.results import FileOutcome
 
 
-Renderer = Callable[[Sequence[FileOutcome]], str]
+class Command(StrEnum):
+    """The commands whose output goes through a renderer."""
 
-RENDERERS: dict[Format, Renderer] = {
-    Format.TABLE: table.render,
-    Format.JSON: json_.render,
-    Format.MATRIX: matrix.render_table,
-    Format.MARKDOWN: markdown.render,
-    Format.HTML: html.render,
-    Format.SARIF: sarif.render,
-    Format.SARIF_GITHUB: sarif.render_code_scanning,
-    Format.JUNIT: junit.render,
-    Format.GITHUB: github.render,
-}
+    CHECK = "check"
+    COMPARE = "compare"
+    DIFF = "diff"
+    RULES = "rules"
+    COVERAGE = "coverage"
+    EXPLAIN = "explain"
 
 
-def render(fmt: Format, outcomes: Sequence[FileOutcome]) -> str:
-    return RENDERERS[fmt](outcomes)
+@dataclass(frozen=True)
+class Format:
+    """One output format of one command."""
+
+    command: Command
+    name: str
+    renderer: str
+    """``module:attribute`` under cvecheck.reporters: a ReportRenderer class for check, or a
+    function of the command's result."""
+    kind: str
+    """The family of text it writes (terminal, json, markdown, html, xml, csv, github): what
+    "escaped" means for it, which the hostile-input tests check."""
+    summary: str
+
+    def load(self) -> Any:
+        module, attribute = self.renderer.split(":")
+        return getattr(importlib.import_module(f"cvecheck.reporters.{module}"), attribute)
+
+
+_C, _M, _D = Command.CHECK, Command.COMPARE, Command.DIFF
+_R, _V, _E = Command.RULES, Command.COVERAGE, Command.EXPLAIN
+
+FORMATS: tuple[Format, ...] = (
+    Format(_C, "table", "table:TableReport", "terminal", "the report for a terminal (the default)"),
+    Format(
+        _C, "json", "json_:render", "json", "the whole report as JSON (docs/report.schema.json)"
+    ),
+    Format(_C, "markdown", "markdown:render", "markdown", "a Markdown document"),
+    Format(_C, "html", "html:render", "html", "a self-contained HTML page"),
+    Format(_C, "sarif", "sarif:render", "json", "SARIF 2.1.0 for code-scanning tools"),
+    Format(_C, "sarif-github", "sarif:render_code_scanning", "json", "SARIF with open gaps only"),
+    Format(_C, "junit", "junit:render", "xml", "JUnit XML, one test case per rule"),
+    Format(_C, "github", "github:GithubAnnotations", "github", "GitHub Actions annotations"),
+    Format(_C, "matrix", "matrix:render_table", "terminal", "the comparison matrix as a table"),
+    Format(_M, "table", "matrix:render_table", "terminal", "the comparison matrix for a terminal"),
+    Format(_M, "csv", "matrix:render_csv", "csv", "one line per proposal, for spreadsheets"),
+    Format(_M, "markdown", "matrix:render_markdown", "markdown", "a Markdown table"),
+    Format(_M, "html", "matrix:render_html", "html", "a self-contained HTML page"),
+    Format(_D, "table", "diff:render_text", "terminal", "the changes for a terminal"),
+    Format(_D, "json", "diff:render_json", "json", "the changes as JSON (docs/diff.schema.json)"),
+    Format(_D, "markdown", "diff:render_markdown", "markdown", "a Markdown document"),
+    Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule"),
+    Format(
+        _R,
+        "markdown",
+        "catalogue:rules_reference",
+        "markdown",
+        "the rules reference (docs/rules.md)",
+    ),
+    Format(_R, "json", "catalogue:rules_json", "json", "every rule's metadata as JSON"),
+    Format(
+        _V, "table", "catalogue:coverage_table", "terminal", "each recommendation and its rules"
+    ),
+    Format(_V, "json", "catalogue:coverage_json", "json", "the same as JSON"),
+    Format(_E, "markdown", "catalogue:explain_rule", "markdown", "one rule explained, as Markdown"),
+)
+
+
+def names(command: Command) -> tuple[str, ...]:
+    """The format names of a command, in the registry's order (the first is the default)."""
+    return tuple(f.name for f in FORMATS if f.command is command)
+
+
+def find(command: Command, name: str) -> Format:
+    """The format ``name`` of ``command``; KeyError when the command has no such format."""
+    for candidate in FORMATS:
+        if candidate.command is command and candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+class ReportRenderer(Protocol):
+    """A check format, fed one file at a time, in order."""
+
+    def start(self) -> str: ...
+
+    def file(self, outcome: FileOutcome) -> str: ...
+
+    def finish(self) -> str: ...
+
+
+class Collected:
+    """A ReportRenderer for a format that needs every file first: it keeps the outcomes and
+    renders the whole document at the end."""
+
+    def __init__(self, render: Callable[[Sequence[FileOutcome]], str]) -> None:
+        self._render = render
+        self._outcomes: list[FileOutcome] = []
+
+    def start(self) -> str:
+        return ""
+
+    def file(self, outcome: FileOutcome) -> str:
+        self._outcomes.append(outcome)
+        return ""
+
+    def finish(self) -> str:
+        return self._render(self._outcomes)
+
+
+def report_renderer(name: str) -> ReportRenderer:
+    """A fresh renderer for the check format ``name``."""
+    target = find(Command.CHECK, name).load()
+    if isinstance(target, type):
+        renderer: ReportRenderer = target()
+        return renderer
+    return Collected(target)
+
+
+def render_reports(name: str, outcomes: Sequence[FileOutcome]) -> str:
+    """The whole output of the check format ``name`` for these outcomes, as one text."""
+    renderer = report_renderer(name)
+    return renderer.start() + "".join(renderer.file(o) for o in outcomes) + renderer.finish()
+
+
+def render(command: Command, name: str, *arguments: Any) -> str:
+    """The output of a non-check command's format ``name`` for what the command computed."""
+    text: str = find(command, name).load()(*arguments)
+    return text

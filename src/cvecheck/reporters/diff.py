@@ -8,13 +8,13 @@ waiver changes and any other change of status. Pure functions from a Diff to tex
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
 
 from cvecheck.diff import ABSENT, Change, Diff, FileDiff, StatusChange, WaiverChange, summary_counts
-from cvecheck.escaping import markdown, markdown_code
+from cvecheck.escaping import markdown, markdown_code, one_line
 
 SCHEMA_VERSION = 1
 WRAP = 60
@@ -156,7 +156,9 @@ def render_text(diff: Diff) -> str:
             parts += ["", "Other status changes: none"]
         parts += ["", "Summary: " + _summary_line(item)]
     parts += _unpaired_lines(diff, bullet="- ")
-    return "\n".join(parts) + "\n"
+    # Names and paths come from the programme files: nothing that could drive the terminal
+    # leaves this renderer.
+    return "\n".join(one_line(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
 def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
@@ -274,9 +276,4 @@ def _change(change: Change) -> dict[str, Any]:
     }
 
 
-RENDERERS: dict[str, Callable[[Diff], str]] = {
-    "table": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
-}
 """The formats of ``cvecheck diff``, by name ("table" is the plain-text terminal view)."""

@@ -180,6 +180,7 @@ def _gaps(report: Report) -> list[Block]:
                 )
             ),
             Paragraph((Strong("Report reference:"), f" {reference(report, rule.id)}")),
+            Paragraph((Strong("Source:"), f" {rule.provenance()}")),
             Paragraph((Strong("Where:"), f" {where(result.location)}")),
             Paragraph((Strong("What is missing:"),)),
             Bullets(tuple((f"{gap.message} ({where(gap.location)})",) for gap in result.gaps)),

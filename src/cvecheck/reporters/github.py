@@ -12,8 +12,6 @@ Values are escaped as GitHub's toolkit does: ``%``, CR and LF in the message; th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from cvecheck.escaping import github_data, github_property
 from cvecheck.reporters.document import reference
 from cvecheck.results import FileOutcome, Location, Report, Status
@@ -22,17 +20,24 @@ from cvecheck.results import FileOutcome, Location, Report, Status
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
-def render(outcomes: Sequence[FileOutcome]) -> str:
-    lines: list[str] = []
-    for outcome in outcomes:
+class GithubAnnotations:
+    """Workflow commands, one file at a time."""
+
+    def start(self) -> str:
+        return ""
+
+    def file(self, outcome: FileOutcome) -> str:
         if outcome.report is None:
-            lines += [
+            lines = [
                 command("error", issue.location, "cvecheck: invalid programme file", issue.message)
                 for issue in outcome.issues
             ]
         else:
-            lines += _report(outcome.report)
-    return "".join(line + "\n" for line in lines)
+            lines = _report(outcome.report)
+        return "".join(line + "\n" for line in lines)
+
+    def finish(self) -> str:
+        return ""
 
 
 def _report(report: Report) -> list[str]:

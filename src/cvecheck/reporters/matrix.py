@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tabulate import tabulate
@@ -330,10 +330,4 @@ def _html_cell(cell: Coverage) -> str:
     return f'<td class="cell {band}" title="{escape(counts)}">{escape(cell_text(cell))}</td>'
 
 
-RENDERERS: dict[str, Callable[[Sequence[FileOutcome]], str]] = {
-    "table": render_table,
-    "csv": render_csv,
-    "markdown": render_markdown,
-    "html": render_html,
-}
 """The formats of ``cvecheck compare``, by name."""

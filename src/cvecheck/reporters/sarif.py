@@ -137,14 +137,14 @@ def _descriptor(rule: Rule, section_titles: Mapping[str, str]) -> dict[str, Any]
     text = (
         f"{rule.recommendation}\n\nWhy it matters: {rule.why}\n\nWhat to do: {rule.remediation}\n\n"
         f"Report reference: {reference}. Severity: {rule.severity.value}. "
-        f"Evidence: {rule.evidence.value} ({rule.evidence.meaning})."
+        f"Evidence: {rule.evidence.value} ({rule.evidence.meaning}).\n\n{rule.provenance()}"
     )
     markdown = (
         f"**{md(rule.title)}**\n\n{md(rule.recommendation)}\n\n"
         f"**Why it matters:** {md(rule.why)}\n\n**What to do:** {md(rule.remediation)}\n\n"
         f"**Report reference:** {md(reference)} · **Severity:** {rule.severity.value} "
         f"({md(rule.severity.meaning)}) · **Evidence:** {rule.evidence.value} "
-        f"({md(rule.evidence.meaning)})"
+        f"({md(rule.evidence.meaning)})\n\n> {md(rule.provenance())}"
     )
     return {
         "id": rule.id,
@@ -161,6 +161,8 @@ def _descriptor(rule: Rule, section_titles: Mapping[str, str]) -> dict[str, Any]
             "focusArea": focus,
             "severity": rule.severity.value,
             "evidence": rule.evidence.value,
+            "pack": rule.pack,
+            "quote": " ".join(rule.quote.split()) if rule.quote else None,
         },
     }
 

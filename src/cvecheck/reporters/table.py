@@ -14,38 +14,53 @@ from cvecheck.results import Coverage, FileOutcome, Report, Status
 WRAP = 48
 
 
-def render(outcomes: Sequence[FileOutcome]) -> str:
-    parts = [render_one(o.report) for o in outcomes if o.report is not None]
-    if len(outcomes) > 1 or any(o.report is None for o in outcomes):
-        parts.append(render_summary(outcomes))
-    text = "\n\n".join(parts) + "\n"
+class TableReport:
+    """The terminal report, one file at a time: each file's report as soon as it is checked,
+    then, for several files or a broken one, a summary line per file (counts only)."""
+
+    def __init__(self) -> None:
+        self._written = 0
+        self._rows: list[list[object]] = []
+
+    def start(self) -> str:
+        return ""
+
+    def file(self, outcome: FileOutcome) -> str:
+        self._rows.append(summary_row(outcome))
+        if outcome.report is None:
+            return ""
+        text = ("\n\n" if self._written else "") + render_one(outcome.report)
+        self._written += 1
+        return _shown(text)
+
+    def finish(self) -> str:
+        text = ""
+        if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+            text = ("\n\n" if self._written else "") + render_summary(self._rows)
+        return _shown(text + "\n")
+
+
+def _shown(text: str) -> str:
     # Last line of defence for text from a rule pack (which --rules may bring from anywhere):
     # nothing that could drive the terminal leaves this renderer.
     return "\n".join(one_line(line) for line in text.split("\n"))
 
 
-def render_summary(outcomes: Sequence[FileOutcome]) -> str:
-    """One line per file: its gaps and questions, or that it could not be checked."""
-    rows: list[list[object]] = []
-    for outcome in outcomes:
-        if outcome.report is None:
-            first = outcome.issues[0] if outcome.issues else None
-            message = one_line(first.message) if first else ""
-            # None, not "": tabulate keeps a column with missing values numeric (right-aligned).
-            rows.append([one_line(outcome.path), "invalid", None, None, message])
-            continue
-        counts = outcome.report.counts()
-        rows.append(
-            [
-                one_line(outcome.path),
-                "checked",
-                counts[Status.GAP],
-                counts[Status.CANNOT_ASSESS],
-                "",
-            ]
-        )
-    broken = sum(1 for o in outcomes if o.report is None)
-    heading = f"Checked {len(outcomes) - broken} of {len(outcomes)} files" + (
+def summary_row(outcome: FileOutcome) -> list[object]:
+    """One file's line of the summary: its gaps and questions, or that it could not be checked."""
+    if outcome.report is None:
+        first = outcome.issues[0] if outcome.issues else None
+        message = one_line(first.message) if first else ""
+        # None, not "": tabulate keeps a column with missing values numeric (right-aligned).
+        return [one_line(outcome.path), "invalid", None, None, message]
+    counts = outcome.report.counts()
+    return [one_line(outcome.path), "checked", counts[Status.GAP], counts[Status.CANNOT_ASSESS], ""]
+
+
+def render_summary(rows: Sequence[Sequence[object]]) -> str:
+    """The summary of several files from their summary rows."""
+    broken = sum(1 for row in rows if row[1] == "invalid")
+    heading = f"Checked {len(rows) - broken} of {len(rows)} files" + (
         f"; {broken} could not be checked (errors on stderr)" if broken else ""
     )
     return heading + "\n" + _wrap_table(rows, ["file", "result", "gaps", "questions", "error"])
@@ -93,7 +108,8 @@ def render_one(report: Report) -> str:
             )
             rows.append(
                 [
-                    result.rule_id,
+                    # A practice-pack finding is marked: its standard is not the review's.
+                    result.rule_id + ("\n(practice)" if rule.practice_source else ""),
                     rule.severity.value,
                     where(result.location),
                     missing,
