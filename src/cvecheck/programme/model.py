@@ -5,6 +5,7 @@ and wrong types are input errors with a line and column (see ``parse_programme``
 combine several sections are computed fields of the root, so rules stay data.
 """
 
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import ConfigDict, ValidationError, computed_field
@@ -12,7 +13,7 @@ from pydantic import ConfigDict, ValidationError, computed_field
 from cvecheck.loader import Loaded
 from cvecheck.programme.errors import validation_issues
 from cvecheck.programme.fields import Section, listed, open_lists, stated
-from cvecheck.programme.introspection import model_paths
+from cvecheck.programme.introspection import declaration_order, model_paths
 from cvecheck.programme.sections import (
     CommunityAndReporting,
     Continuity,
@@ -213,6 +214,39 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 }
 """Where in a file the facts behind each top-level derived field are stated, so a question
 about one points at the place to answer it rather than at the top of the file."""
+
+
+DERIVED_QUESTIONS: dict[str, str] = {
+    "uses_formers": "Does the programme involve former extremists in any role (formers.used)?",
+    "formers_deliver": "Do formers deliver to participants or audiences (as mentors, "
+    "counsellors, messengers, trainers or online outreach), or do they only advise, inform "
+    "research or appear in existing content? List their roles (formers.roles) and, if that is "
+    "all of them, write roles_complete: true.",
+    "has_caseload": "Does the programme do one-to-one case work with referred people? Write "
+    "programme.works_with_individuals: true or false, or list the kinds of work "
+    "(programme.kinds_of_work).",
+    "has_online_component": "Does the programme do any online work? Write "
+    "programme.online_work: true or false.",
+    "works_with_parole": "Does the programme work with people on parole or probation? List "
+    "parole or probation in programme.settings, or write settings_complete: true.",
+    "works_with_returnees": "Does the programme support people returning from conflict zones "
+    "(target_population.includes_returnees)?",
+    "programme.stages": "Which prevention stages does the programme serve: primary, secondary, "
+    "tertiary (programme.stages)?",
+}
+"""One wording for each derived gate, whichever rule asks it, naming the field that answers."""
+
+QUESTION_FIELD: dict[str, str] = {
+    "is_tertiary": "programme.stages",
+    "review_scope": "programme.stages",
+}
+"""Derived facts answered by one stated field: asked about as that field, so it is asked once."""
+
+
+@cache
+def field_order() -> dict[str, int]:
+    """Each dotted field's place in the file's order (for sorting questions)."""
+    return declaration_order(Programme)
 
 
 def parse_programme(loaded: Loaded) -> Programme:

@@ -79,10 +79,9 @@ class ProgrammeInfo(Section):
         closed=True,
     )
     kinds_of_work: list[WorkKind] | None = stated(
-        "What kinds of work the programme does: case_work (one-to-one work with referred "
-        "people: mentoring, counselling, case management), family_support, group_work, "
-        "campaigns_and_content, online_outreach (one-to-one contact online), "
-        "training_professionals, research."
+        "What kinds of work the programme does. case_work is one-to-one work with referred "
+        "people (mentoring, counselling, case management); online_outreach is one-to-one "
+        "contact online."
     )
     works_with_individuals: bool | None = stated(
         "Does the programme work with individual people as cases (referrals, mentoring, "

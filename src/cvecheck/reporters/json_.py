@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cvecheck import __version__
+from cvecheck.questions import Question, open_questions
 from cvecheck.results import (
     Coverage,
     FileOutcome,
@@ -61,7 +62,9 @@ def _file(outcome: FileOutcome) -> dict[str, Any]:
             "status": "invalid",
             "programme": {"name": "", "sha256": ""},
             "errors": [_issue(issue) for issue in outcome.issues],
+            "scope": {"review_scope": None, "note": ""},
             "summary": dict.fromkeys((s.value for s in Status), 0),
+            "questions": [],
             "coverage": {"focus_areas": [], "sections": []},
             "results": [],
             "notices": [],
@@ -71,7 +74,9 @@ def _file(outcome: FileOutcome) -> dict[str, Any]:
         "status": "checked",
         "programme": {"name": report.programme_name, "sha256": report.programme_hash},
         "errors": [],
+        "scope": {"review_scope": report.scope, "note": report.scope_note},
         "summary": {status.value: count for status, count in report.counts().items()},
+        "questions": [_question(q) for q in open_questions(report)],
         "coverage": {
             "focus_areas": [_coverage(c) for c in report.focus_coverage],
             "sections": [_coverage(c) for c in report.section_coverage],
@@ -87,7 +92,21 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
         "id": coverage.key,
         "title": coverage.title,
         "coverage": None if ratio is None else round(ratio, 4),
+        "met": coverage.met,
+        "not_met": coverage.not_met,
+        "not_known": coverage.not_known,
         "counts": {status.value: coverage.counts.get(status, 0) for status in Status},
+    }
+
+
+def _question(question: Question) -> dict[str, Any]:
+    return {
+        "field": question.field,
+        "question": question.text,
+        "gate": question.gate,
+        "section": question.section,
+        "rules": list(question.rules),
+        "location": _location(question.location),
     }
 
 
@@ -128,6 +147,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "location": _location(finding.location),
         "value": finding.value,
+        "field": finding.field,
     }
 
 

@@ -17,12 +17,14 @@ from tabulate import tabulate
 
 from cvecheck.escaping import csv_cell, markdown, markdown_code, one_line
 from cvecheck.escaping import html as escape
+from cvecheck.questions import open_questions
 from cvecheck.results import Coverage, FileOutcome, Issue, Status
 
 LEGEND = (
-    "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "
-    "(the file does not say), w = waived. n/a: no rule in the area applies; -: the area has no "
-    "rules."
+    "Cells: coverage (rules met / rules whose verdict is known), then m = met, g = not met "
+    "(gaps), q = not known (the file does not say), w = waived. not known: no verdict is known "
+    "yet; n/a: no rule in the area applies; -: the area has no rules. Questions: each field "
+    "once."
 )
 
 
@@ -102,13 +104,16 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
             for key, column in columns.items()
         )
         counts = report.counts()
+        name = one_line(report.programme_name)
+        if report.scope == "primary_only":
+            name = (name + " " if name else "") + "(out of scope: primary prevention only)"
         rows.append(
             Row(
                 one_line(outcome.path),
-                one_line(report.programme_name),
+                name,
                 cells,
                 counts[Status.GAP],
-                counts[Status.CANNOT_ASSESS],
+                len(open_questions(report)),
             )
         )
     return Matrix(tuple(columns.values()), tuple(rows))
@@ -120,12 +125,18 @@ def _issue_text(issue: Issue) -> str:
 
 
 def cell_text(cell: Coverage) -> str:
-    """``67% 1g 2q``: coverage, then the counts that need attention."""
+    """``67% 2m 1g 2q``: coverage over what is known, then the counts."""
     counts = cell.counts
     if not any(counts.values()):
         return "-"
     parts = [cell.percent()]
-    for status, mark in ((Status.GAP, "g"), (Status.CANNOT_ASSESS, "q"), (Status.WAIVED, "w")):
+    marks = (
+        (Status.PASS, "m"),
+        (Status.GAP, "g"),
+        (Status.CANNOT_ASSESS, "q"),
+        (Status.WAIVED, "w"),
+    )
+    for status, mark in marks:
         if counts.get(status, 0):
             parts.append(f"{counts[status]}{mark}")
     if counts.get(Status.ERROR, 0):

@@ -7,8 +7,18 @@ from collections.abc import Sequence
 
 from tabulate import _isnumber, tabulate  # type: ignore[attr-defined]
 
+from cvecheck.engine import SCOPE_REASON
 from cvecheck.escaping import one_line
-from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
+from cvecheck.questions import gate_count, grouped, open_questions
+from cvecheck.reporters.text import (
+    COVERAGE_HEADERS,
+    COVERAGE_NOTE,
+    STATUS_LABEL,
+    coverage_cells,
+    summary_line,
+    waiting,
+    where,
+)
 from cvecheck.results import Coverage, FileOutcome, Report, Status
 
 WRAP = 48
@@ -54,7 +64,8 @@ def summary_row(outcome: FileOutcome) -> list[object]:
         # None, not "": tabulate keeps a column with missing values numeric (right-aligned).
         return [one_line(outcome.path), "invalid", None, None, message]
     counts = outcome.report.counts()
-    return [one_line(outcome.path), "checked", counts[Status.GAP], counts[Status.CANNOT_ASSESS], ""]
+    questions = len(open_questions(outcome.report))
+    return [one_line(outcome.path), "checked", counts[Status.GAP], questions, ""]
 
 
 def render_summary(rows: Sequence[Sequence[object]]) -> str:
@@ -67,19 +78,8 @@ def render_summary(rows: Sequence[Sequence[object]]) -> str:
 
 
 def _coverage_table(rows: Sequence[Coverage], heading: str) -> str:
-    body = [
-        [
-            row.title,
-            row.percent(),
-            row.counts[Status.PASS],
-            row.counts[Status.GAP],
-            row.counts[Status.CANNOT_ASSESS],
-            row.counts[Status.NOT_APPLICABLE],
-            row.counts[Status.WAIVED],
-        ]
-        for row in rows
-    ]
-    headers = [heading, "coverage", "pass", "gap", "questions", "n/a", "waived"]
+    body = [[row.title, *coverage_cells(row)] for row in rows]
+    headers = [heading, *COVERAGE_HEADERS]
     return tabulate(body, headers=headers, tablefmt="simple", colalign=("left", "right"))
 
 
@@ -91,7 +91,8 @@ def render_one(report: Report) -> str:
     title = one_line(report.file) + (f" - {name}" if name else "")
     parts = [
         f"cvecheck {report.tool_version}: {title}",
-        f"Rules: {report.ruleset_version}. Coverage = rules passed / rules that apply (not waived).",
+        *([one_line(report.scope_note), ""] if report.scope_note else []),
+        f"Rules: {report.ruleset_version}. {COVERAGE_NOTE}",
         "",
         _coverage_table(report.focus_coverage, "Focus area"),
         "",
@@ -121,18 +122,21 @@ def render_one(report: Report) -> str:
             f"Gaps ({len(gaps)}): what is missing and what to do",
             _wrap_table(rows, ["rule", "severity", "where", "missing", "what to do"]),
         ]
-    questions = [
-        (result, finding)
-        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
-        for finding in result.questions
-    ]
+    questions = open_questions(report)
     if questions:
-        rows = [[r.rule_id, where(f.location), f.message] for r, f in questions]
+        gates = gate_count(questions)
         parts += [
             "",
-            f"Questions to answer ({len(questions)}): the file does not say",
-            _wrap_table(rows, ["rule", "where", "question"]),
+            f"Questions to answer ({len(questions)}): the file does not say"
+            + (f"; answer the {gates} gate questions first" if gates else ""),
         ]
+        for group in grouped(questions):
+            rows = [[where(q.location), waiting(q.rules), q.text] for q in group.questions]
+            parts += [
+                "",
+                one_line(group.title),
+                _wrap_table(rows, ["where", "rules", "question"]),
+            ]
     waived = report.with_status(Status.WAIVED)
     if waived:
         rows = [
@@ -151,7 +155,9 @@ def render_one(report: Report) -> str:
             _wrap_table(rows, ["rule", "would be", "approved by", "expires", "reason"]),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
-    if not_applicable:
+    if not_applicable and all(r.reason == SCOPE_REASON for r in not_applicable):
+        parts += ["", f"Not applicable ({len(not_applicable)}): every rule, {SCOPE_REASON}."]
+    elif not_applicable:
         rows = [[r.rule_id, r.reason] for r in not_applicable]
         parts += [
             "",
@@ -166,7 +172,7 @@ def render_one(report: Report) -> str:
         parts += ["", "Notices"] + [
             f"- {where(n.location)}: {one_line(n.message)}" for n in report.notices
         ]
-    parts += ["", f"Summary: {summary_line(report.counts())}."]
+    parts += ["", f"Summary: {summary_line(report)}."]
     return "\n".join(parts)
 
 
