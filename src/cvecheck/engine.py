@@ -189,7 +189,7 @@ def _evaluate_rule(
         if verdict.holds is False:
             gaps.append(Finding(spec.name, spec.gap, location, verdict.value))
         elif verdict.holds is None:
-            ask = _list_question(verdict, "As listed: " + _lower_first(spec.gap), spec.ask)
+            ask = _list_question(verdict, "As listed, " + _lower_first(spec.gap), spec.ask)
             questions.append(Finding(spec.name, ask, location, field=verdict.field))
         else:
             met.add(spec.name)
@@ -303,6 +303,9 @@ def _locate(source_map: SourceMap, path: Path) -> Location:
     """Where a finding belongs: a derived fact points at the fields it is derived from."""
     if path and path[0] in DERIVED_FROM:
         return source_map.locate((*DERIVED_FROM[str(path[0])], *path[1:]))
+    sources = LIST_SOURCES.get(_dotted(path))
+    if sources:  # a fact derived within a section points at the first list it is derived from
+        return source_map.locate(tuple(sources[0].split(".")))
     return source_map.locate(path)
 
 

@@ -47,6 +47,8 @@ class Row:
     gaps: int = 0
     questions: int = 0
     error: str = ""
+    note: str = ""
+    """Said beside the proposal in every view: that it is out of the review's scope."""
 
     @property
     def checked(self) -> bool:
@@ -104,16 +106,15 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
             for key, column in columns.items()
         )
         counts = report.counts()
-        name = one_line(report.programme_name)
-        if report.scope == "primary_only":
-            name = (name + " " if name else "") + "(out of scope: primary prevention only)"
+        note = "out of scope: primary prevention only" if report.scope == "primary_only" else ""
         rows.append(
             Row(
                 one_line(outcome.path),
-                name,
+                one_line(report.programme_name),
                 cells,
                 counts[Status.GAP],
                 len(open_questions(report)),
+                note=note,
             )
         )
     return Matrix(tuple(columns.values()), tuple(rows))
@@ -181,7 +182,8 @@ def render_table(outcomes: Sequence[FileOutcome]) -> str:
     body: list[list[str]] = []
     for row in matrix.rows:
         if row.checked:
-            body.append([row.path, *(cell_text(c) for c in row.cells), *_summary_cells(row)])
+            label = row.path + (f"\n({row.note})" if row.note else "")
+            body.append([label, *(cell_text(c) for c in row.cells), *_summary_cells(row)])
         else:
             body.append([row.path, "invalid", *[""] * (len(matrix.columns) - 1), "", ""])
     if _several_checked(matrix):
@@ -220,7 +222,8 @@ def render_csv(outcomes: Sequence[FileOutcome]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in matrix.rows:
-        line = [row.path, row.name, "checked" if row.checked else "invalid", row.error]
+        status = ("out of scope" if row.note else "checked") if row.checked else "invalid"
+        line = [row.path, row.name, status, row.error]
         for cell in row.cells:
             if not row.checked:
                 line += ["", "", "", ""]
@@ -248,6 +251,7 @@ def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
     lines.append("|" + "---|" + "---:|" * (len(headers) - 1))
     for row in matrix.rows:
         label = f"`{markdown_code(row.path)}`" + (f"<br>{markdown(row.name)}" if row.name else "")
+        label += f"<br>**{markdown(row.note)}**" if row.note else ""
         if row.checked:
             cells = [cell_text(c) for c in row.cells] + _summary_cells(row)
         else:
@@ -308,6 +312,7 @@ def render_html(outcomes: Sequence[FileOutcome]) -> str:
         label = f"<code>{escape(row.path)}</code>" + (
             f'<br><span class="name">{escape(row.name)}</span>' if row.name else ""
         )
+        label += f"<br><strong>{escape(row.note)}</strong>" if row.note else ""
         if not row.checked:
             out.append(
                 f"<tr><th>{label}</th>"
