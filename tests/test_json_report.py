@@ -41,7 +41,10 @@ def test_file_hash_and_versions_are_recorded(ruleset: RuleSet) -> None:
 
 def test_gap_carries_the_failing_value(ruleset: RuleSet, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("risk_assessment:\n  data_sources: [self_report]\n")
+    path.write_text(
+        "programme: {works_with_individuals: true}\n"
+        "risk_assessment:\n  data_sources: [self_report]\n  data_sources_complete: true\n"
+    )
     [outcome] = check_paths([path], ruleset, today=date(2026, 12, 1))
     results = {r["rule"]: r for r in document([outcome])["files"][0]["results"]}
     sources = results["RSK003"]
