@@ -31,8 +31,9 @@ STAGES: tuple[str, ...] = (
     "progress",  # the progress bar
     "template",  # what init writes
     "catalogue",  # what the rule set encodes
-    "diff",  # changes between two checks
+    "changes",  # changes between two checks
     "reporters",  # every output format
+    "sides",  # the two sides of a diff: a saved report read back, or a file checked
     "output",  # where output goes
     "cli",  # the command line
     "__main__",

@@ -24,19 +24,18 @@ import pytest
 import yaml
 
 from cvecheck.catalogue import coverage_document
-from cvecheck.diff import Snapshot, diff_snapshots, snapshots
+from cvecheck.changes import changes_between
 from cvecheck.pipeline import check_text
 from cvecheck.reporters import (
     FORMATS,
     Command,
     Format,
     find,
-    json_,
     names,
     render,
     render_reports,
 )
-from cvecheck.results import FileOutcome, InputError, Report
+from cvecheck.results import FileOutcome, InputError
 from cvecheck.rules import RuleSet, compile_rule, load_rules
 
 from .conftest import EXAMPLES_DIR, RULES_DIR
@@ -303,8 +302,10 @@ def other_outputs(command: Command, name: str, text: str) -> str:
                 command, name, [FileOutcome(first.file, first), FileOutcome(second.file, second)]
             )
         case Command.DIFF:
-            changes = diff_snapshots(
-                snapshot_of(first), snapshot_of(second), (first.file, second.file)
+            changes = changes_between(
+                [FileOutcome(first.file, first)],
+                [FileOutcome(second.file, second)],
+                (first.file, second.file),
             )
             return render(command, name, changes)
         case Command.RULES:
@@ -314,10 +315,6 @@ def other_outputs(command: Command, name: str, text: str) -> str:
         case Command.EXPLAIN:
             return render(command, name, ruleset.rules[0], ruleset)
     raise AssertionError(command)
-
-
-def snapshot_of(report: Report) -> list[Snapshot]:
-    return snapshots(json_.document([FileOutcome(report.file, report)]), report.file)
 
 
 TODAY = date(2026, 1, 1)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -34,7 +34,6 @@ from cvecheck.results import (
 
 if TYPE_CHECKING:  # loaded when a command needs them: --help and --version must stay fast
     from cvecheck.config import Settings
-    from cvecheck.diff import Snapshot
     from cvecheck.rules import RuleSet
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
@@ -435,55 +434,21 @@ def diff(
     from the programme file or from the rules. Exit code 0; 1 with --fail-on-new-gaps when a
     gap is newly open; 2 for invalid input.
     """
-    from cvecheck.diff import diff_snapshots
+    from cvecheck.changes import changes_between
     from cvecheck.reporters import render
+    from cvecheck.sides import read_sides
 
     name = _chosen_format(Command.DIFF, fmt)
     target = _target(output)
     _refuse_overwrites([target], [old, new])
-    loaded: dict[str, Any] = {}
-    sides = [_diff_side(path, rules, loaded, _today(today)) for path in (old, new)]
-    result = diff_snapshots(sides[0], sides[1], (str(old), str(new)))
+    try:
+        before, after = read_sides(old, new, rules, _today(today))
+    except InputError as error:
+        _fail(error.issues)
+    result = changes_between(before, after, (str(old), str(new)))
     _write(render(Command.DIFF, name, result), target)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
         raise typer.Exit(EXIT_GAPS)
-
-
-def _diff_side(
-    path: Path, rules: list[Path] | None, loaded: dict[str, Any], today: date
-) -> list[Snapshot]:
-    """One side of a diff as snapshots: a saved JSON report as it is, a programme file checked."""
-    from cvecheck.diff import snapshots
-    from cvecheck.results import Location
-
-    if path.suffix.lower() == ".json":
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            _fail([Issue("input-missing", "no such file", Location(str(path)))])
-        except (OSError, UnicodeDecodeError) as error:
-            _fail([Issue("input-unreadable", f"cannot be read: {error}", Location(str(path)))])
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            where = Location(str(path), error.lineno, error.colno)
-            _fail([Issue("report-syntax", f"not valid JSON: {error.msg}", where)])
-        try:
-            return snapshots(document, str(path))
-        except InputError as error:
-            _fail(error.issues)
-    from cvecheck.pipeline import check_file
-    from cvecheck.reporters.json_ import document as report_document
-    from cvecheck.results import FileOutcome
-    from cvecheck.rules import load_rules
-
-    try:
-        if "ruleset" not in loaded:
-            loaded["ruleset"] = load_rules(rules or None)
-        report = check_file(path, loaded["ruleset"], today=today)
-    except InputError as error:
-        _fail(error.issues)
-    return snapshots(report_document([FileOutcome(str(path), report)]), str(path))
 
 
 @app.command(short_help="Print the JSON Schema of programme files.")

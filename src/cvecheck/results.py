@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from cvecheck.escaping import one_line
 
@@ -312,8 +312,34 @@ EXIT_GAPS = 1
 EXIT_INVALID = 2
 
 
+class RuleFacts(Protocol):
+    """What every reader of a report needs from a rule. A `Rule` has it all; a report read back
+    from saved JSON holds only what the JSON records (see ``reporters/json_.py``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+if TYPE_CHECKING:
+    # A report usually carries full rules (the default, so a bare `Report` means one), but a
+    # report read back from saved JSON carries less; the parameter says which, so mypy stops a
+    # renderer that needs a rule's full text from being given a read-back report. The default
+    # needs typing_extensions before Python 3.13; at run time a plain TypeVar does.
+    from typing_extensions import TypeVar as _DefaultTypeVar
+
+    RuleT = _DefaultTypeVar("RuleT", bound=RuleFacts, default=Rule, covariant=True)
+else:
+    RuleT = TypeVar("RuleT", covariant=True)
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Generic[RuleT]):
     """The outcome of every rule for one programme file."""
 
     file: str
@@ -321,7 +347,7 @@ class Report:
     programme_hash: str
     tool_version: str
     ruleset_version: str
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, RuleT]
     results: tuple[RuleResult, ...]
     focus_coverage: tuple[Coverage, ...]
     section_coverage: tuple[Coverage, ...]
@@ -367,9 +393,9 @@ class Report:
 
 
 @dataclass(frozen=True)
-class FileOutcome:
+class FileOutcome(Generic[RuleT]):
     """The result of checking one file: a report, or the input issues that stopped it."""
 
     path: str
-    report: Report | None
+    report: Report[RuleT] | None
     issues: tuple[Issue, ...] = ()

@@ -75,9 +75,11 @@ FORMATS: tuple[Format, ...] = (
     Format(_M, "csv", "matrix:render_csv", "csv", "one line per proposal, for spreadsheets"),
     Format(_M, "markdown", "matrix:render_markdown", "markdown", "a Markdown table"),
     Format(_M, "html", "matrix:render_html", "html", "a self-contained HTML page"),
-    Format(_D, "table", "diff:render_text", "terminal", "the changes for a terminal"),
-    Format(_D, "json", "diff:render_json", "json", "the changes as JSON (docs/diff.schema.json)"),
-    Format(_D, "markdown", "diff:render_markdown", "markdown", "a Markdown document"),
+    Format(_D, "table", "changes:render_text", "terminal", "the changes for a terminal"),
+    Format(
+        _D, "json", "changes:render_json", "json", "the changes as JSON (docs/diff.schema.json)"
+    ),
+    Format(_D, "markdown", "changes:render_markdown", "markdown", "a Markdown document"),
     Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule"),
     Format(
         _R,

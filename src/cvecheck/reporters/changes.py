@@ -2,7 +2,7 @@
 
 Each says, per programme, where the differences come from (the programme file, the rules or
 the date) before listing them: gaps closed, gaps opened, questions answered, new questions,
-waiver changes and any other change of status. Pure functions from a Diff to text.
+waiver changes and any other change of status. Pure functions from `Changes` to text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from typing import Any
 
 from tabulate import tabulate
 
-from cvecheck.diff import ABSENT, Change, Diff, FileDiff, StatusChange, WaiverChange, summary_counts
+from cvecheck.changes import (
+    ABSENT,
+    Change,
+    Changes,
+    FileChanges,
+    StatusChange,
+    WaiverChange,
+    summary_counts,
+)
 from cvecheck.escaping import markdown, markdown_code, one_line
 
 SCHEMA_VERSION = 1
@@ -44,16 +52,16 @@ def _short(sha: str) -> str:
     return sha[:12] if sha else "unknown"
 
 
-def _identity_lines(item: FileDiff) -> list[tuple[str, str]]:
+def _identity_lines(item: FileChanges) -> list[tuple[str, str]]:
     """(label, text) lines on what is the same and what changed between the two sides."""
     old, new = item.old, item.new
     changed = item.programme_changed
     if changed is None:
         file_line = "not known (a side has no file hash)"
     elif changed:
-        file_line = f"changed (sha256 {_short(old.sha256)} -> {_short(new.sha256)})"
+        file_line = f"changed (sha256 {_short(old.programme_hash)} -> {_short(new.programme_hash)})"
     else:
-        file_line = f"the same (sha256 {_short(new.sha256)})"
+        file_line = f"the same (sha256 {_short(new.programme_hash)})"
     rules_line = (
         f"changed ({old.ruleset_version} -> {new.ruleset_version})"
         if item.rules_changed
@@ -64,8 +72,8 @@ def _identity_lines(item: FileDiff) -> list[tuple[str, str]]:
         if item.tool_changed
         else f"the same (cvecheck {new.tool_version})"
     )
-    paths = old.path if old.path == new.path else f"{old.path} -> {new.path}"
-    name = new.name or old.name
+    paths = old.file if old.file == new.file else f"{old.file} -> {new.file}"
+    name = new.programme_name or old.programme_name
     return [
         ("Programme", f"{paths}" + (f" ({name})" if name else "")),
         ("File", file_line),
@@ -103,7 +111,7 @@ def _status_text(change: StatusChange) -> str:
     )
 
 
-def _summary_line(item: FileDiff) -> str:
+def _summary_line(item: FileChanges) -> str:
     counts = summary_counts(item)
     parts = [
         f"{counts['gaps_closed']} gaps closed",
@@ -125,7 +133,7 @@ def _summary_line(item: FileDiff) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_text(diff: Diff) -> str:
+def render_text(diff: Changes) -> str:
     parts = [f"cvecheck diff: {diff.old_source} -> {diff.new_source}"]
     for item in diff.files:
         parts.append("")
@@ -141,7 +149,8 @@ def render_text(diff: Diff) -> str:
                 "",
                 f"{heading} ({len(changes)})",
                 tabulate(
-                    _change_rows(changes),
+                    # escaped before wrapping, so a newline in a cell cannot split the row
+                    [[one_line(cell) for cell in row] for row in _change_rows(changes)],
                     headers=["rule", "severity", "requirement", "rule status", "finding"],
                     tablefmt="simple",
                     maxcolwidths=[None, None, None, None, WRAP],
@@ -161,7 +170,7 @@ def render_text(diff: Diff) -> str:
     return "\n".join(one_line(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
-def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
+def _unpaired_lines(diff: Changes, bullet: str) -> list[str]:
     lines: list[str] = []
     if diff.only_old:
         lines += ["", f"Only in {diff.old_source}:"] + [f"{bullet}{p}" for p in diff.only_old]
@@ -175,7 +184,7 @@ def _unpaired_lines(diff: Diff, bullet: str) -> list[str]:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-def render_markdown(diff: Diff) -> str:
+def render_markdown(diff: Changes) -> str:
     lines = [f"# Changes: `{markdown_code(diff.old_source)}` -> `{markdown_code(diff.new_source)}`"]
     for item in diff.files:
         lines.append("")
@@ -207,11 +216,11 @@ def render_markdown(diff: Diff) -> str:
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def render_json(diff: Diff) -> str:
+def render_json(diff: Changes) -> str:
     return json.dumps(document(diff), indent=2, ensure_ascii=False) + "\n"
 
 
-def document(diff: Diff) -> dict[str, Any]:
+def document(diff: Changes) -> dict[str, Any]:
     """The diff as plain data; every key is always present."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -225,18 +234,18 @@ def document(diff: Diff) -> dict[str, Any]:
     }
 
 
-def _side(item: FileDiff, which: str) -> dict[str, Any]:
-    snapshot = item.old if which == "old" else item.new
+def _side(item: FileChanges, which: str) -> dict[str, Any]:
+    report = item.old if which == "old" else item.new
     return {
-        "path": snapshot.path,
-        "programme": snapshot.name,
-        "sha256": snapshot.sha256,
-        "ruleset_version": snapshot.ruleset_version,
-        "tool_version": snapshot.tool_version,
+        "path": report.file,
+        "programme": report.programme_name,
+        "sha256": report.programme_hash,
+        "ruleset_version": report.ruleset_version,
+        "tool_version": report.tool_version,
     }
 
 
-def _file(item: FileDiff) -> dict[str, Any]:
+def _file(item: FileChanges) -> dict[str, Any]:
     return {
         "old": _side(item, "old"),
         "new": _side(item, "new"),
@@ -274,6 +283,3 @@ def _change(change: Change) -> dict[str, Any]:
         "after": change.after,
         "note": change.note,
     }
-
-
-"""The formats of ``cvecheck diff``, by name ("table" is the plain-text terminal view)."""

@@ -1,185 +1,20 @@
 """What changed between two checks of a proposal: gaps, questions, waivers and statuses.
 
-Both sides are JSON report documents (the shape of ``cvecheck check --format json``); a
-programme file is checked and turned into one first, so there is one code path. Each side's
-tool version, rule set version and programme sha256 are compared too, to say whether a
-difference comes from the programme file, from the rules, or from neither (the date: a waiver
-that expired). Pure: no I/O, no clock.
+Each side is a sequence of file outcomes: reports of programme files checked now, or read back
+from a saved JSON report (``reporters/json_.py``). Each side's tool version, rule set version
+and programme sha256 are compared too, to say whether a difference comes from the programme
+file, from the rules, or from neither (the date: a waiver that expired). Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from cvecheck.results import FileOutcome, Report, RuleFacts, RuleResult, Status
 
-from cvecheck.results import InputError, Issue, Location, Status
-
-SUPPORTED_SCHEMA_VERSION = 1
 ABSENT = "absent"
 """The status of a rule that is not in one side's rule set."""
-
-
-# --- reading a saved report (only the keys the diff needs; the rest is ignored) ------------
-
-
-class _Loose(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Finding(_Loose):
-    requirement: str
-    message: str
-
-
-class _Waiver(_Loose):
-    expires: str
-    approved_by: str
-    reason: str
-
-
-class _Result(_Loose):
-    rule: str
-    title: str
-    severity: str
-    status: Status
-    gaps: list[_Finding]
-    questions: list[_Finding]
-    waiver: _Waiver | None
-
-
-class _Coded(_Loose):
-    code: str
-    message: str
-
-
-class _Programme(_Loose):
-    name: str
-    sha256: str
-
-
-class _Notice(_Coded):
-    rule: str | None = None
-
-
-class _File(_Loose):
-    path: str
-    status: str
-    programme: _Programme
-    errors: list[_Coded]
-    results: list[_Result]
-    notices: list[_Notice]
-
-
-class _Version(_Loose):
-    version: str
-
-
-class _Document(_Loose):
-    schema_version: int
-    tool: _Version
-    ruleset: _Version
-    files: list[_File]
-
-
-@dataclass(frozen=True)
-class RuleState:
-    """One rule's outcome on one side, reduced to what a diff compares."""
-
-    rule: str
-    title: str
-    severity: str
-    status: str
-    gaps: Mapping[str, str]
-    questions: Mapping[str, str]
-    waiver_expires: str | None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One programme file as checked once: its identity, versions and rule outcomes."""
-
-    path: str
-    name: str
-    sha256: str
-    tool_version: str
-    ruleset_version: str
-    rules: Mapping[str, RuleState]
-    waivers_in_file: frozenset[str] = frozenset()
-    expired_waivers: frozenset[str] = frozenset()
-    error: str = ""
-
-
-def snapshots(document: Any, source: str) -> list[Snapshot]:
-    """Every file of a JSON report document; raises InputError if it is not one."""
-    if isinstance(document, dict) and isinstance(document.get("schema_version"), int):
-        version = document["schema_version"]
-        if version > SUPPORTED_SCHEMA_VERSION:
-            raise InputError(
-                [
-                    Issue(
-                        "report-version",
-                        f"report schema_version {version} is newer than this cvecheck reads "
-                        f"({SUPPORTED_SCHEMA_VERSION}); upgrade cvecheck",
-                        Location(source),
-                    )
-                ]
-            )
-    try:
-        parsed = _Document.model_validate(document)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "document"
-        raise InputError(
-            [
-                Issue(
-                    "report-invalid",
-                    f"not a cvecheck JSON report ({where}: {first['msg']}); "
-                    "save one with `cvecheck check --format json`",
-                    Location(source),
-                )
-            ]
-        ) from None
-    return [_snapshot(f, parsed.tool.version, parsed.ruleset.version) for f in parsed.files]
-
-
-def _snapshot(entry: _File, tool: str, ruleset: str) -> Snapshot:
-    rules = {
-        r.rule: RuleState(
-            r.rule,
-            r.title,
-            r.severity,
-            r.status.value,
-            {g.requirement: g.message for g in r.gaps},
-            {q.requirement: q.message for q in r.questions},
-            r.waiver.expires if r.waiver else None,
-        )
-        for r in entry.results
-    }
-    noted = {code: set[str]() for code in ("waiver-expired", "waiver-unused")}
-    for notice in entry.notices:
-        if notice.code in noted and notice.rule:
-            noted[notice.code].add(notice.rule)
-    active = {r.rule for r in entry.results if r.waiver is not None}
-    error = entry.errors[0].message if entry.errors else ""
-    if entry.status != "checked" and not error:
-        error = "the file could not be checked"
-    return Snapshot(
-        path=entry.path,
-        name=entry.programme.name,
-        sha256=entry.programme.sha256,
-        tool_version=tool,
-        ruleset_version=ruleset,
-        rules=rules,
-        waivers_in_file=frozenset(active | noted["waiver-unused"]),
-        expired_waivers=frozenset(noted["waiver-expired"]),
-        error=error,
-    )
-
-
-# --- the diff ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -215,11 +50,11 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class FileDiff:
+class FileChanges:
     """Every change between the two checks of one programme, and where it comes from."""
 
-    old: Snapshot
-    new: Snapshot
+    old: Report[RuleFacts]
+    new: Report[RuleFacts]
     gaps_closed: tuple[Change, ...]
     gaps_opened: tuple[Change, ...]
     questions_answered: tuple[Change, ...]
@@ -230,9 +65,9 @@ class FileDiff:
     @property
     def programme_changed(self) -> bool | None:
         """Whether the file's bytes changed; None when a side has no hash (data, not a file)."""
-        if not self.old.sha256 or not self.new.sha256:
+        if not self.old.programme_hash or not self.new.programme_hash:
             return None
-        return self.old.sha256 != self.new.sha256
+        return self.old.programme_hash != self.new.programme_hash
 
     @property
     def rules_changed(self) -> bool:
@@ -284,29 +119,24 @@ class FileDiff:
 
     def new_unwaived_gaps(self) -> list[tuple[str, str]]:
         """(rule, requirement) gaps open now, unwaived, that were not open and unwaived before."""
+        before = _by_rule(self.old)
         found: list[tuple[str, str]] = []
-        for rule, state in self.new.rules.items():
-            if state.status != Status.GAP.value:
+        for result in self.new.results:
+            if result.status is not Status.GAP:
                 continue
-            before = self.old.rules.get(rule)
-            for requirement in state.gaps:
-                was_open = (
-                    before is not None
-                    and before.status == Status.GAP.value
-                    and requirement in before.gaps
-                )
-                if not was_open:
-                    found.append((rule, requirement))
+            was = before.get(result.rule_id)
+            was_open = set() if was is None or was.status is not Status.GAP else _gaps(was)
+            found += [(result.rule_id, req) for req in _gaps(result) if req not in was_open]
         return found
 
 
 @dataclass(frozen=True)
-class Diff:
-    """The diff of two sides, file by file."""
+class Changes:
+    """The changes between two sides, file by file."""
 
     old_source: str
     new_source: str
-    files: tuple[FileDiff, ...]
+    files: tuple[FileChanges, ...]
     only_old: tuple[str, ...] = ()
     only_new: tuple[str, ...] = ()
     not_compared: tuple[tuple[str, str], ...] = field(default=())
@@ -315,51 +145,58 @@ class Diff:
         return sum(len(f.new_unwaived_gaps()) for f in self.files)
 
 
-def diff_snapshots(
-    old: Sequence[Snapshot], new: Sequence[Snapshot], sources: tuple[str, str]
-) -> Diff:
-    """Pair the files of both sides (the only one of each, or by path) and diff each pair."""
+def changes_between(
+    old: Sequence[FileOutcome[RuleFacts]],
+    new: Sequence[FileOutcome[RuleFacts]],
+    sources: tuple[str, str],
+) -> Changes:
+    """Pair the files of both sides (the only one of each, or by path) and compare each pair."""
     if len(old) == 1 and len(new) == 1:
         pairs = [(old[0], new[0])]
         only_old: list[str] = []
         only_new: list[str] = []
     else:
-        by_path = {s.path: s for s in new}
-        pairs = [(s, by_path[s.path]) for s in old if s.path in by_path]
-        only_old = [s.path for s in old if s.path not in by_path]
-        paired = {s.path for s in old}
-        only_new = [s.path for s in new if s.path not in paired]
-    files: list[FileDiff] = []
+        by_path = {o.path: o for o in new}
+        pairs = [(o, by_path[o.path]) for o in old if o.path in by_path]
+        only_old = [o.path for o in old if o.path not in by_path]
+        paired = {o.path for o in old}
+        only_new = [o.path for o in new if o.path not in paired]
+    files: list[FileChanges] = []
     not_compared: list[tuple[str, str]] = []
     for before, after in pairs:
-        broken = before.error or after.error
-        if broken:
-            side = "old" if before.error else "new"
-            not_compared.append((after.path, f"the {side} side could not be checked: {broken}"))
+        if before.report is None or after.report is None:
+            side, broken = ("old", before) if before.report is None else ("new", after)
+            why = broken.issues[0].message if broken.issues else "the file could not be checked"
+            not_compared.append((after.path, f"the {side} side could not be checked: {why}"))
             continue
-        files.append(diff_pair(before, after))
-    return Diff(*sources, tuple(files), tuple(only_old), tuple(only_new), tuple(not_compared))
+        files.append(file_changes(before.report, after.report))
+    return Changes(*sources, tuple(files), tuple(only_old), tuple(only_new), tuple(not_compared))
 
 
-def diff_pair(old: Snapshot, new: Snapshot) -> FileDiff:
+def file_changes(old: Report[RuleFacts], new: Report[RuleFacts]) -> FileChanges:
     """Every change between two checks of one programme."""
+    sides = _Side.of(old), _Side.of(new)
     found: dict[str, list[Change]] = {key: [] for key in _CHANGE_KINDS}
     touched: set[str] = set()
-    for rule in _rule_order(old, new):
-        changes = _rule_changes(old.rules.get(rule), new.rules.get(rule))
+    order = sorted(set(sides[0].rules) | set(sides[1].rules))
+    for rule in order:
+        changes = _rule_changes(rule, *(side.state(rule) for side in sides))
         for kind, items in changes.items():
             found[kind] += items
             if items:
                 touched.add(rule)
-    waivers = _waiver_changes(old, new)
+    waivers = _waiver_changes(*sides)
     touched |= {w.rule for w in waivers}
     statuses: list[StatusChange] = []
-    for rule in _rule_order(old, new):
-        before, after = _status(old, rule), _status(new, rule)
+    for rule in order:
+        before, after = (side.status(rule) for side in sides)
         if rule not in touched and before != after:
-            title = (new.rules.get(rule) or old.rules[rule]).title
-            statuses.append(StatusChange(rule, title, before, after, _rule_note(before, after)))
-    return FileDiff(
+            state = sides[1].state(rule) or sides[0].state(rule)
+            assert state is not None
+            statuses.append(
+                StatusChange(rule, state.title, before, after, _rule_note(before, after))
+            )
+    return FileChanges(
         old,
         new,
         tuple(found["gaps_closed"]),
@@ -374,7 +211,65 @@ def diff_pair(old: Snapshot, new: Snapshot) -> FileDiff:
 _CHANGE_KINDS = ("gaps_closed", "gaps_opened", "questions_answered", "new_questions")
 
 
-def _rule_changes(before: RuleState | None, after: RuleState | None) -> dict[str, list[Change]]:
+@dataclass(frozen=True)
+class _State:
+    """One rule's outcome on one side, reduced to what is compared."""
+
+    title: str
+    severity: str
+    status: str
+    gaps: Mapping[str, str]
+    questions: Mapping[str, str]
+    waiver_expires: str | None
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One report's rule outcomes and the waivers its file names, for comparing."""
+
+    rules: Mapping[str, _State]
+    waivers_in_file: frozenset[str]
+    expired_waivers: frozenset[str]
+
+    @classmethod
+    def of(cls, report: Report[RuleFacts]) -> _Side:
+        states = {
+            r.rule_id: _State(
+                report.rules[r.rule_id].title,
+                report.rules[r.rule_id].severity.value,
+                r.status.value,
+                {g.requirement: g.message for g in r.gaps},
+                {q.requirement: q.message for q in r.questions},
+                r.waiver.expires.isoformat() if r.waiver else None,
+            )
+            for r in report.results
+        }
+        noted = {code: set[str]() for code in ("waiver-expired", "waiver-unused")}
+        for notice in report.notices:
+            if notice.code in noted and notice.rule:
+                noted[notice.code].add(notice.rule)
+        active = {r.rule_id for r in report.results if r.waiver is not None}
+        return cls(
+            states,
+            frozenset(active | noted["waiver-unused"]),
+            frozenset(noted["waiver-expired"]),
+        )
+
+    def state(self, rule: str) -> _State | None:
+        return self.rules.get(rule)
+
+    def status(self, rule: str) -> str:
+        state = self.rules.get(rule)
+        return state.status if state else ABSENT
+
+    def expiry(self, rule: str) -> str | None:
+        state = self.rules.get(rule)
+        return state.waiver_expires if state else None
+
+
+def _rule_changes(
+    rule: str, before: _State | None, after: _State | None
+) -> dict[str, list[Change]]:
     """The changed findings of one rule, by kind. A gap that became a question is a new
     question ("was a gap"); a question that became a gap is an opened gap ("was a question")."""
     state = after or before
@@ -390,7 +285,7 @@ def _rule_changes(before: RuleState | None, after: RuleState | None) -> dict[str
     def change(requirement: str, message: str, extra: str = "") -> Change:
         text = ", ".join(n for n in (note, extra) if n)
         return Change(
-            state.rule,
+            rule,
             state.title,
             state.severity,
             requirement,
@@ -423,29 +318,20 @@ def _rule_changes(before: RuleState | None, after: RuleState | None) -> dict[str
     return found
 
 
-def _status(snapshot: Snapshot, rule: str) -> str:
-    state = snapshot.rules.get(rule)
-    return state.status if state else ABSENT
-
-
 def _rule_note(before: str, after: str) -> str:
     if before == ABSENT:
         return "new rule"
     return "rule removed" if after == ABSENT else ""
 
 
-def _rule_order(old: Snapshot, new: Snapshot) -> list[str]:
-    return sorted(set(old.rules) | set(new.rules))
-
-
-def _waiver_changes(old: Snapshot, new: Snapshot) -> list[WaiverChange]:
+def _waiver_changes(old: _Side, new: _Side) -> list[WaiverChange]:
     changes: list[WaiverChange] = []
     for rule in sorted(
         old.waivers_in_file | old.expired_waivers | new.waivers_in_file | new.expired_waivers
     ):
-        before = _expiry(old, rule)
-        after = _expiry(new, rule)
-        status = new.rules[rule].status if rule in new.rules else ABSENT
+        before = old.expiry(rule)
+        after = new.expiry(rule)
+        status = new.status(rule)
         in_old = rule in old.waivers_in_file
         in_new = rule in new.waivers_in_file
         if rule in new.expired_waivers and rule not in old.expired_waivers:
@@ -468,21 +354,25 @@ def _waiver_changes(old: Snapshot, new: Snapshot) -> list[WaiverChange]:
     return changes
 
 
-def _expiry(snapshot: Snapshot, rule: str) -> str | None:
-    state = snapshot.rules.get(rule)
-    return state.waiver_expires if state else None
+def _by_rule(report: Report[RuleFacts]) -> dict[str, RuleResult]:
+    return {r.rule_id: r for r in report.results}
 
 
-def summary_counts(diff: FileDiff) -> dict[str, int]:
+def _gaps(result: RuleResult) -> list[str]:
+    """The requirements a result has gaps for, once each, in the order they were found."""
+    return list(dict.fromkeys(g.requirement for g in result.gaps))
+
+
+def summary_counts(changes: FileChanges) -> dict[str, int]:
     """The number of each kind of change, in the order every format lists them."""
     counts = {
-        "gaps_closed": len(diff.gaps_closed),
-        "gaps_opened": len(diff.gaps_opened),
-        "questions_answered": len(diff.questions_answered),
-        "new_questions": len(diff.new_questions),
+        "gaps_closed": len(changes.gaps_closed),
+        "gaps_opened": len(changes.gaps_opened),
+        "questions_answered": len(changes.questions_answered),
+        "new_questions": len(changes.new_questions),
     }
     for kind in ("added", "expired", "removed", "renewed"):
-        counts[f"waivers_{kind}"] = sum(1 for w in diff.waivers if w.kind == kind)
-    counts["other_status_changes"] = len(diff.status_changes)
-    counts["new_unwaived_gaps"] = len(diff.new_unwaived_gaps())
+        counts[f"waivers_{kind}"] = sum(1 for w in changes.waivers if w.kind == kind)
+    counts["other_status_changes"] = len(changes.status_changes)
+    counts["new_unwaived_gaps"] = len(changes.new_unwaived_gaps())
     return counts
