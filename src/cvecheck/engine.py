@@ -256,9 +256,9 @@ def _fits_when_completed(validator: Any, where: Path, completion: _Completion) -
         return False
     value: Any = completion.view
     for part in where:
-        if (isinstance(part, int) and isinstance(value, list) and part < len(value)) or (
-            isinstance(part, str) and isinstance(value, dict) and part in value
-        ):
+        if isinstance(part, int) and isinstance(value, list) and part < len(value):
+            value = value[part]
+        elif isinstance(part, str) and isinstance(value, dict) and part in value:
             value = value[part]
         else:
             return True  # no longer stated once lists are completed: it rests on them

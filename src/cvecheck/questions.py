@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from cvecheck.programme import DERIVED_QUESTIONS, QUESTION_FIELD, Programme, field_order
 from cvecheck.results import Finding, Location, Report, Status
@@ -51,7 +52,7 @@ class QuestionGroup:
     questions: tuple[Question, ...]
 
 
-def open_questions(report: Report) -> tuple[Question, ...]:
+def open_questions(report: Report[Any]) -> tuple[Question, ...]:
     """Every open question of ``report``, once each: gates first, then by section and line."""
     merged: dict[str, list[tuple[str, Finding]]] = {}
     for result in report.results:

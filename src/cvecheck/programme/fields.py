@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
+from pydantic.fields import FieldInfo
 
 from cvecheck.programme.introspection import is_list
 
@@ -34,10 +35,10 @@ COMPLETE_SUFFIX = "_complete"
 NONE_ITEM = "none"
 """A list item that states absence (``tools: [none]``), which makes the list complete."""
 
-_S = TypeVar("_S", bound=type[BaseModel])
+_M = TypeVar("_M", bound=BaseModel)
 
 
-def open_lists(cls: _S) -> _S:
+def open_lists(cls: type[_M]) -> type[_M]:
     """Give every open list field of ``cls`` a ``<name>_complete`` sibling.
 
     A list names what the file's author knows of, not necessarily everything: an item that is
@@ -46,7 +47,8 @@ def open_lists(cls: _S) -> _S:
     list as open (see ``cvecheck.programme.openness``).
     """
     extra: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
+    fields: dict[str, FieldInfo] = cls.__pydantic_fields__
+    for name, info in fields.items():
         if is_list(info.annotation) and not is_closed(info.json_schema_extra):
             label = name.replace("_", " ")
             extra[name + COMPLETE_SUFFIX] = (
@@ -58,10 +60,10 @@ def open_lists(cls: _S) -> _S:
             )
     if not extra:
         return cls
-    built = create_model(  # type: ignore[call-overload]
+    built: type[_M] = create_model(
         cls.__name__, __base__=cls, __module__=cls.__module__, __doc__=cls.__doc__, **extra
     )
-    return built  # type: ignore[no-any-return]
+    return built
 
 
 def is_closed(schema_extra: Any) -> bool:
