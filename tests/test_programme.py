@@ -108,7 +108,7 @@ def test_uses_formers(fragment: dict[str, object], expected: bool | None) -> Non
         ({"programme": {"settings": ["community"]}}, None),  # open: online may be unlisted
         ({"programme": {"settings": ["community"], "settings_complete": True}}, False),
         ({"programme": {"online_work": False}}, False),
-        ({"programme": {"online_work": False, "settings": ["online"]}}, True),
+        ({"programme": {"online_work": False, "settings": ["online"]}}, False),  # explicit wins
         ({"programme": {"kinds_of_work": ["online_outreach"]}}, True),
         ({"programme": {"settings": ["online"]}}, True),
         ({"delivery": {"components": ["online"]}}, True),

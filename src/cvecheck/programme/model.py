@@ -137,7 +137,7 @@ class Programme(Section):
             return None
         kinds = listed(info.kinds_of_work, info.is_complete("kinds_of_work"), "case_work")
         if info.works_with_individuals is not None:
-            return info.works_with_individuals or bool(kinds)
+            return info.works_with_individuals  # the explicit answer wins, as for online work
         return kinds
 
     @computed_field(  # type: ignore[prop-decorator]
@@ -155,10 +155,11 @@ class Programme(Section):
             True if info is not None and info.geography == "online_only" else None,
             True if self.online is not None and self.online.components else None,
         ]
-        if any(sign is True for sign in signs):
-            return True
+        # The explicit answer wins, so completing an open list never overrides it.
         if info is not None and info.online_work is not None:
             return info.online_work
+        if any(sign is True for sign in signs):
+            return True
         return False if signs[0] is False else None
 
     @computed_field(  # type: ignore[prop-decorator]
