@@ -149,9 +149,9 @@ def test_every_open_list_field_has_its_complete_mark() -> None:
     while pending:
         model = pending.pop()
         for name, info in model.model_fields.items():
-            if is_list(info.annotation) and not is_closed(info.json_schema_extra):
-                if name + COMPLETE_SUFFIX not in model.model_fields:
-                    missing.append(f"{model.__name__}.{name}")
+            open_list = is_list(info.annotation) and not is_closed(info.json_schema_extra)
+            if open_list and name + COMPLETE_SUFFIX not in model.model_fields:
+                missing.append(f"{model.__name__}.{name}")
             nested = nested_model(info.annotation)
             if nested is not None and nested not in seen:
                 seen.add(nested)

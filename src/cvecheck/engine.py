@@ -256,13 +256,17 @@ def _fits_when_completed(validator: Any, where: Path, completion: _Completion) -
         return False
     value: Any = completion.view
     for part in where:
-        if isinstance(part, int) and isinstance(value, list) and part < len(value):
-            value = value[part]
-        elif isinstance(part, str) and isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
+        value = _step(value, part)
+        if value is _MISSING:
             return True  # no longer stated once lists are completed: it rests on them
     return bool(validator.is_valid(value))
+
+
+def _step(value: Any, part: str | int) -> Any:
+    """One step down a path: an item of a list or a key of a mapping, else _MISSING."""
+    if isinstance(part, int):
+        return value[part] if isinstance(value, list) and part < len(value) else _MISSING
+    return value[part] if isinstance(value, dict) and part in value else _MISSING
 
 
 def _open_list_behind(path: tuple[str, ...], open_now: frozenset[str]) -> str:
