@@ -149,7 +149,7 @@ def test_every_format_is_offered_and_can_be_written_at_once(tmp_path: Path) -> N
         for name in names(Command.CHECK)
     }
     assert json.loads(written["sarif"])["version"] == "2.1.0"
-    assert json.loads(written["json"])["schema_version"] == 1
+    assert json.loads(written["json"])["schema_version"] == 2
     assert ET.fromstring(written["junit"]).tag == "testsuites"
     assert written["markdown"].startswith("# Gap report: ")
     assert written["html"].startswith("<!DOCTYPE html>")

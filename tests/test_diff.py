@@ -249,7 +249,8 @@ def test_a_file_that_could_not_be_checked_is_not_compared(tmp_path: Path) -> Non
     [
         ('{"files": [\n  1,,]}', ":2:5: not valid JSON"),
         ("[" * 100_000, ": not valid JSON: nested too deeply"),
-        ('{"schema_version": 1, "files": []}', "not a cvecheck JSON report (tool: Field required)"),
+        ('{"schema_version": 2, "files": []}', "not a cvecheck JSON report (tool: Field required)"),
+        ('{"schema_version": 1, "files": []}', "written by an older cvecheck"),
         ('{"schema_version": 7}', "report schema_version 7 is newer than this cvecheck reads"),
     ],
 )

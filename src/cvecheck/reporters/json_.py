@@ -41,7 +41,8 @@ from cvecheck.results import (
 )
 from cvecheck.rules import Source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: results name their pack and the review's words; evidence labels renamed."""
 
 
 class RecordedRule(RuleFacts, Protocol):
@@ -262,6 +263,18 @@ def read(text: str, source: str) -> list[FileOutcome[SavedRule]]:
                         "report-version",
                         f"report schema_version {version} is newer than this cvecheck reads "
                         f"({SCHEMA_VERSION}); upgrade cvecheck",
+                        Location(source),
+                    )
+                ]
+            )
+        if version < SCHEMA_VERSION:
+            raise InputError(
+                [
+                    Issue(
+                        "report-version",
+                        f"report schema_version {version} was written by an older cvecheck, "
+                        "whose rules and labels have changed; check the programme file again "
+                        "and compare that",
                         Location(source),
                     )
                 ]
