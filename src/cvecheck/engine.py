@@ -300,7 +300,7 @@ def _lower_first(text: str) -> str:
 
 
 def _dotted(where: Path) -> str:
-    return ".".join(str(part) for part in where if isinstance(part, str))
+    return ".".join(part for part in where if isinstance(part, str) and part != "*")
 
 
 def _locate(source_map: SourceMap, path: Path) -> Location:

@@ -179,11 +179,9 @@ class Programme(Section):
     def works_with_returnees(self) -> bool | None:
         settings = self.programme.settings if self.programme else None
         population = self.target_population.includes_returnees if self.target_population else None
-        if population or (settings and "returnees" in settings):
-            return True
-        if population is False:
-            return False
-        return None
+        if population is not None:
+            return population  # the explicit answer wins over an open settings list
+        return True if settings and "returnees" in settings else None
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme is tertiary (stage, or a prison/parole setting)."
