@@ -3,9 +3,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXAMPLE ?= programme_examples/community-mentoring.yaml
+EXAMPLE ?= programme_examples/online-counter-messaging.yaml
 
-.PHONY: demo test lint install clean docs reports bench bench-tools
+.PHONY: demo test test-fast lint install clean generated bench bench-tools
 
 $(BIN)/cvecheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ lint: install
 	$(BIN)/ruff format --check src tests $(wildcard bench)
 	$(BIN)/mypy --strict src
 
+# The whole suite, as CI runs it (.ci/run).
 test: lint
 	$(BIN)/pytest
+
+# The fast suite for the edit-test loop: everything but the tests marked slow (real consumers
+# such as pre-commit, Chromium and the SARIF Multitool, the fuzzing, the wheel build).
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 # Peer tools for the benchmark: check-jsonschema and yamllint from PyPI, Spectral from npm
 # (under bench/.npm, which git ignores).
@@ -45,10 +51,8 @@ bench: bench-tools
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 
-# Regenerates the documents that tests require to be current.
-docs: install
-	$(BIN)/cvecheck rules --format markdown > docs/rules.md
-
-# Rewrites the expected reports of the shipped examples; read the diff before committing.
-reports: install
-	CVECHECK_UPDATE_REPORTS=1 $(BIN)/pytest -q tests/test_example_reports.py
+# Rewrites every generated file (docs/rules.md, docs/programme.schema.json, the template,
+# the example reports, the guides' real output); tests fail when one is stale. Read the diff
+# before committing it.
+generated: install
+	$(BIN)/python scripts/generate.py

@@ -1,34 +1,32 @@
-"""Shared fixtures: the built-in rule set (loaded once), paths into the repository, and the
-profiles of the property-based tests."""
+"""Shared fixtures: the shipped rule set (loaded once), the profiles of the property-based tests,
+and the test markers. Paths into the repository live in tests/paths.py."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from cvecheck.rules import RuleSet, load_rules
 
-REPO = Path(__file__).resolve().parents[1]
-RULES_DIR = REPO / "rules" / "crest"
-"""The CREST pack, built in and on by default."""
-PRACTICE_DIR = REPO / "rules" / "practice"
-"""The practice-standards pack, shipped but off by default."""
+from .paths import EXAMPLES_DIR, PRACTICE_RULES, REPO, SHIPPED_RULES
+
+RULES_DIR = SHIPPED_RULES  # the names older tests import
+PRACTICE_DIR = PRACTICE_RULES
+__all__ = ["EXAMPLES_DIR", "PRACTICE_DIR", "REPO", "RULES_DIR", "SHIPPED_RULES"]
 
 # Property-based tests: the default profile fits in CI's time; "long" is for a deeper hunt
-# (pytest tests/test_fuzz.py --hypothesis-profile=long).
+# (pytest tests/unit/test_fuzz.py --hypothesis-profile=long).
 settings.register_profile(
     "default", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("long", max_examples=5_000, deadline=None)
 settings.load_profile("default")
-EXAMPLES_DIR = REPO / "programme_examples"
 
 
 @pytest.fixture(scope="session")
 def ruleset() -> RuleSet:
-    return load_rules([RULES_DIR])
+    """The shipped pack: for tests whose subject is the shipped catalogue."""
+    return load_rules([SHIPPED_RULES])
 
 
 @pytest.fixture(autouse=True)

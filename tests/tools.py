@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from .paths import REPO
+
 MULTITOOL_LOCAL = REPO / ".ci" / "node" / "node_modules" / ".bin" / "sarif-multitool"
 
 

@@ -11,10 +11,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -34,18 +35,91 @@ from cvecheck.results import (
 
 if TYPE_CHECKING:  # loaded when a command needs them: --help and --version must stay fast
     from cvecheck.config import Settings
+    from cvecheck.reporters.layout import Terminal
+    from cvecheck.reporters.table import Detail
     from cvecheck.rules import RuleSet
 
 ABOUT = "Check CVE intervention programme descriptions against the CREST review's recommendations."
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names its arguments by metavar only: ``FILE...``, ``[PATH]``,
+    never a Python type such as ``<list[str]>``."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument):
+                name = param.metavar or param.name or "ARG"
+                shown = name + ("..." if param.nargs != 1 else "")
+                shown = shown if param.required else f"[{shown}]"
+                setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
+                setattr(param, "_usage_display_name", lambda shown=shown: shown)  # noqa: B010
+                setattr(param, "_rich_display_name", lambda name=name: name)  # noqa: B010
+            if isinstance(param, typer.core.TyperOption):
+                # "[x>=0]" after the help: the help already says which numbers are allowed.
+                setattr(param, "_get_number_range_help_str", lambda: "")  # noqa: B010
+        return params
+
 
 app = typer.Typer(
     name="cvecheck",
     help=ABOUT,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+class ColourChoice(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+ColourOption = Annotated[
+    ColourChoice,
+    typer.Option(
+        "--color",
+        "--colour",
+        metavar="WHEN",
+        help="Colour on a terminal: auto (the default: only on a terminal, honouring NO_COLOR "
+        "and FORCE_COLOR), always or never.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
+def _terminal(choice: ColourChoice, to_stdout: bool = True) -> Terminal:
+    """Width and colour for terminal output: the width of the terminal (or COLUMNS, else 80);
+    colour when asked, or in auto mode on a terminal unless NO_COLOR says not to
+    (https://no-color.org) or FORCE_COLOR says to."""
+    from cvecheck.reporters.layout import Terminal
+
+    width = _width() if to_stdout else 80
+    if choice is ColourChoice.ALWAYS:
+        return Terminal(width, colour=to_stdout)
+    if choice is ColourChoice.NEVER or not to_stdout or os.environ.get("NO_COLOR"):
+        return Terminal(width)
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return Terminal(width, colour=True)
+    tty = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    return Terminal(width, colour=tty)
+
+
+def _width() -> int:
+    """COLUMNS when set, else the width of the terminal standard output is, else 80."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns or 80
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 80
 
 
 class FailOn(StrEnum):
@@ -76,9 +150,23 @@ def _root(
     """Check CVE intervention programme descriptions against the CREST review's recommendations."""
 
 
+VersionOption = Annotated[
+    bool,
+    typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+]
+
+
+def _echo_issue(issue: Issue) -> None:
+    """An input error on stderr: ``error: file:line:col: message [code]`` first, for CI
+    parsers, then the source line with a caret and how to write it, when known."""
+    typer.echo(f"error: {issue}", err=True)
+    for line in issue.explanation():
+        typer.echo(line, err=True)
+
+
 def _fail(issues: list[Issue]) -> NoReturn:
     for issue in issues:
-        typer.echo(f"error: {issue}", err=True)
+        _echo_issue(issue)
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -146,7 +234,7 @@ def _today(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
-@app.command(short_help="Check programme files and print a gap report.")
+@app.command(cls=_Command, short_help="Check programme files and print a gap report.")
 def check(
     inputs: InputsArgument,
     formats: Annotated[
@@ -170,7 +258,10 @@ def check(
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
-            help="Lowest severity of gap that makes the exit code 1. Default: recommended."
+            metavar="SEVERITY",
+            help="Lowest severity of gap that makes the exit code 1: expected, recommended, "
+            "advisory or never. Default: recommended.",
+            show_default=False,
         ),
     ] = None,
     fail_on_questions: Annotated[
@@ -220,8 +311,33 @@ def check(
             help="Print the settings in force and where each comes from, then exit.",
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print each file's summary line only (table format)."),
+    ] = False,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Print counts of gaps and questions per rule and per focus area over every "
+            "file, instead of each file's report (table format).",
+        ),
+    ] = False,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="NAME",
+            help="The file name to report for the text read from standard input ('check -').",
+        ),
+    ] = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
-    """Check programme files and print a gap report."""
+    """Check programme files and print a gap report.
+
+    Give '-' as the only FILE to read one programme from standard input.
+    """
     from cvecheck import config as configuration
     from cvecheck.rule_cache import cached_rules, default_cache_dir
     from cvecheck.selection import select_rules
@@ -232,6 +348,14 @@ def check(
         else [names(Command.CHECK)[0]]
     )
     targets = _outputs(chosen, outputs)
+    from_stdin = inputs == ["-"]
+    if "-" in inputs and not from_stdin:
+        raise typer.BadParameter("'-' (standard input) must be the only FILE", param_hint="FILE")
+    if stdin_filename is not None and not from_stdin:
+        raise typer.BadParameter(
+            "--stdin-filename needs '-' as the FILE", param_hint="--stdin-filename"
+        )
+    stdin_name = stdin_filename or "stdin"
     command_line = configuration.CommandLine(
         fail_on=fail_on.value if fail_on is not None else None,
         fail_on_questions=fail_on_questions,
@@ -241,7 +365,9 @@ def check(
         rules=rules or (),
     )
     try:
-        settings = configuration.resolve(command_line, inputs, config)
+        settings = configuration.resolve(
+            command_line, [stdin_name] if from_stdin else inputs, config
+        )
         ruleset = cached_rules(settings.rule_dirs, cache_dir=default_cache_dir())
     except InputError as error:
         _fail(error.issues)
@@ -252,36 +378,79 @@ def check(
         typer.echo(configuration.describe(settings), nl=False)
         raise typer.Exit(EXIT_OK)
     ruleset = select_rules(ruleset, settings.select, settings.ignore)
-    paths, input_issues = _expand(inputs)
+    paths, input_issues = ([], []) if from_stdin else _expand(inputs)
     _refuse_overwrites(targets, paths)
-    code = _check_and_render(
-        paths, chosen, targets, jobs, ruleset, settings.rule_dirs, _today(today), settings
+    from cvecheck.reporters.table import Detail
+
+    view = _View(
+        [_terminal(color, target is None) for target in targets], Detail(quiet, statistics)
     )
+    if from_stdin:
+        outcomes: Iterator[FileOutcome] = _from_stdin(stdin_name, ruleset, _today(today))
+    else:
+        outcomes = _checked(paths, jobs, ruleset, settings.rule_dirs, _today(today))
+    code = _check_and_render(outcomes, chosen, targets, view, settings)
     if input_issues:
         raise typer.Exit(EXIT_INVALID)
     raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
 
 
+@dataclass(frozen=True)
+class _View:
+    """How each output of check is laid out: its terminal, and how much of the report."""
+
+    terminals: list[Terminal]
+    detail: Detail
+
+
+def _from_stdin(name: str, ruleset: RuleSet, today: date) -> Iterator[FileOutcome]:
+    """The one programme read from standard input, reported under ``name``."""
+    from cvecheck.loader import MAX_FILE_BYTES, decode
+    from cvecheck.pipeline import check_text
+    from cvecheck.results import Location
+
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    try:
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(
+                [
+                    Issue(
+                        "input-too-large",
+                        f"text is larger than {MAX_FILE_BYTES:,} bytes",
+                        Location(name),
+                    )
+                ]
+            )
+        outcome = FileOutcome(name, check_text(decode(raw, name), name, ruleset, today=today))
+    except InputError as error:
+        outcome = FileOutcome(name, None, tuple(error.issues))
+    for issue in outcome.issues:
+        _echo_issue(issue)
+    yield outcome
+
+
 def _check_and_render(
-    paths: Sequence[Path],
+    outcomes: Iterator[FileOutcome],
     chosen: Sequence[str],
     targets: Sequence[Path | None],
-    jobs: int,
-    ruleset: RuleSet,
-    rule_dirs: Sequence[Path] | None,
-    today: date,
+    view: _View,
     settings: Settings,
 ) -> int:
-    """Check each file and hand its outcome to every renderer as soon as it is known; the
-    exit code of the run (2 when a file could not be checked)."""
+    """Hand each file's outcome to every renderer as soon as it is known; the exit code of the
+    run (2 when a file could not be checked)."""
     from cvecheck.reporters import report_renderer
 
-    renderers = [report_renderer(fmt) for fmt in chosen]
+    renderers = [
+        report_renderer(fmt, terminal, detail=view.detail)
+        if fmt == "table"
+        else report_renderer(fmt, terminal)
+        for fmt, terminal in zip(chosen, view.terminals, strict=True)
+    ]
     code = EXIT_OK
     with _opened(targets) as sinks:
         for index, renderer in enumerate(renderers):
             sinks.write(index, renderer.start())
-        for outcome in _checked(paths, jobs, ruleset, rule_dirs, today):
+        for outcome in outcomes:
             for index, renderer in enumerate(renderers):
                 sinks.write(index, renderer.file(outcome))
             if outcome.report is None:
@@ -310,7 +479,7 @@ def _outputs(formats: list[str], outputs: list[Path] | None) -> list[Path | None
     return targets
 
 
-@app.command(short_help="Compare proposals side by side.")
+@app.command(cls=_Command, short_help="Compare proposals side by side.")
 def compare(
     inputs: InputsArgument,
     fmt: Annotated[
@@ -321,6 +490,8 @@ def compare(
     jobs: JobsOption = 0,
     rules: RulesOption = None,
     today: TodayOption = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
     """Compare proposals side by side: coverage, gaps and questions per area.
 
@@ -335,7 +506,7 @@ def compare(
     paths, input_issues = _expand(inputs)
     _refuse_overwrites([target], paths)
     outcomes = list(_checked(paths, jobs, ruleset, rules or None, _today(today)))
-    text = render(Command.COMPARE, name, outcomes)
+    text = render(Command.COMPARE, name, outcomes, terminal=_terminal(color, target is None))
     _write(text, target)
     if input_issues or any(o.report is None for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
@@ -347,7 +518,7 @@ def _expand(inputs: list[str]) -> tuple[list[Path], list[Issue]]:
 
     paths, input_issues = expand_inputs(inputs)
     for issue in input_issues:
-        typer.echo(f"error: {issue}", err=True)
+        _echo_issue(issue)
     return paths, input_issues
 
 
@@ -367,7 +538,7 @@ def _checked(
     checked = check_paths(paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs)
     for outcome in track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ):
         for issue in outcome.issues:
-            typer.echo(f"error: {issue}", err=True)
+            _echo_issue(issue)
         yield outcome
 
 
@@ -397,7 +568,7 @@ def _write(text: str, target: Path | None) -> None:
         outputs.write(0, text)
 
 
-@app.command(short_help="Show what changed between two versions.")
+@app.command(cls=_Command, short_help="Show what changed between two versions.")
 def diff(
     old: Annotated[
         Path,
@@ -425,6 +596,8 @@ def diff(
     ] = False,
     rules: RulesOption = None,
     today: TodayOption = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
     """Show what changed between two versions of a proposal.
 
@@ -446,26 +619,28 @@ def diff(
     except InputError as error:
         _fail(error.issues)
     result = changes_between(before, after, (str(old), str(new)))
-    _write(render(Command.DIFF, name, result), target)
+    _write(render(Command.DIFF, name, result, terminal=_terminal(color, target is None)), target)
     if fail_on_new_gaps and result.new_unwaived_gap_count():
         raise typer.Exit(EXIT_GAPS)
 
 
-@app.command(short_help="Print the JSON Schema of programme files.")
-def schema() -> None:
+@app.command(cls=_Command, short_help="Print the JSON Schema of programme files.")
+def schema(version: VersionOption = False) -> None:
     """Print the JSON Schema of programme files (point an editor at it for completion)."""
     from cvecheck.programme import programme_json_schema
 
     typer.echo(json.dumps(programme_json_schema(), indent=2))
 
 
-@app.command(short_help="Write a programme template to fill in.")
+@app.command(cls=_Command, short_help="Write a programme template to fill in.")
 def init(
     path: Annotated[
         Path,
         typer.Argument(
-            help="File to write, or a folder to write programme.yaml in; '-' prints the template.",
-            metavar="[PATH]",
+            help="File to write (default: programme.yaml), or a folder to write it in; '-' "
+            "prints the template.",
+            metavar="PATH",
+            show_default=False,
         ),
     ] = Path("programme.yaml"),
     force: Annotated[
@@ -475,10 +650,12 @@ def init(
         str | None,
         typer.Option(
             "--schema-ref",
+            metavar="REF",
             help="Path or URL of the schema named in the editor modeline. Without it, "
             "programme.schema.json is written beside the template.",
         ),
     ] = None,
+    version: VersionOption = False,
 ) -> None:
     """Write a commented template of a programme description to fill in.
 
@@ -539,6 +716,61 @@ def _write_new(path: Path, text: str, force: bool) -> bool:
     return True
 
 
+@app.command(short_help="Answer the file's open questions, one at a time.")
+def interview(
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="[FILE]", help="Programme file; written from the template if new."),
+    ] = Path("programme.yaml"),
+    section: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only this top-level section of the file.")
+    ] = None,
+    rules: RulesOption = None,
+    offer_waivers: Annotated[
+        bool,
+        typer.Option(
+            "--offer-waivers",
+            help="After a gap, offer to record a waiver in the file (if the configuration "
+            "allows waivers in programme files).",
+        ),
+    ] = False,
+) -> None:
+    """Ask the questions the file leaves open, gates first, and write each answer into it.
+
+    Comments, key order and untouched lines are kept. An empty answer means don't know; '.'
+    stops. When standard input is not a terminal, each line answers the next question.
+    """
+    from cvecheck.interview.document import CannotEditError
+    from cvecheck.interview.terminal import run
+
+    def new_file(target: Path) -> None:
+        from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
+
+        _write_new(target, programme_template(tool_version=__version__), False)
+        _write_new(target.parent / DEFAULT_SCHEMA_REF, schema_text(), False)
+
+    try:
+        waivers = offer_waivers and _programme_waivers_allowed(path)
+        code = run(path, _ruleset(rules), section=section, new_file=new_file, waivers=waivers)
+    except InputError as error:
+        _fail(error.issues)
+    except CannotEditError as error:
+        from cvecheck.results import Location
+
+        _fail([Issue("interview-cannot-edit", str(error), Location(str(path)))])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--section") from None
+    raise typer.Exit(code)
+
+
+def _programme_waivers_allowed(path: Path) -> bool:
+    """Whether the configuration in force for ``path`` accepts waivers in programme files."""
+    from cvecheck import config as configuration
+
+    settings = configuration.resolve(configuration.CommandLine(), [str(path)], None)
+    return bool(getattr(settings, "programme_waivers", True))
+
+
 def _ruleset(rules: list[Path] | None) -> RuleSet:
     from cvecheck.rule_cache import cached_rules, default_cache_dir
 
@@ -548,7 +780,7 @@ def _ruleset(rules: list[Path] | None) -> RuleSet:
         _fail(error.issues)
 
 
-@app.command("rules", short_help="List the rules.")
+@app.command("rules", cls=_Command, short_help="List the rules.")
 def list_rules(
     section: Annotated[
         str | None,
@@ -560,12 +792,21 @@ def list_rules(
         str | None,
         typer.Option(metavar="AREA", help="Only rules of this focus area (e.g. former-training)."),
     ] = None,
-    severity: Annotated[Severity | None, typer.Option(help="Only rules of this severity.")] = None,
+    severity: Annotated[
+        Severity | None,
+        typer.Option(
+            metavar="SEVERITY",
+            help="Only rules of this severity: expected, recommended or advisory.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         str | None,
         typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.RULES)),
     ] = None,
     rules: RulesOption = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
     """List the rules, optionally filtered by section, focus area or severity."""
     from cvecheck.reporters import render
@@ -590,13 +831,17 @@ def list_rules(
         and (focus is None or (c.rule.focus is not None and c.rule.focus.value == focus))
         and (severity is None or c.rule.severity is severity)
     ]
-    _write(render(Command.RULES, name, chosen, ruleset), None)
+    _write(render(Command.RULES, name, chosen, ruleset, terminal=_terminal(color)), None)
 
 
-@app.command(short_help="Explain one rule.")
+@app.command(cls=_Command, short_help="Explain one rule.")
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, e.g. FRM002.")],
+    rule_id: Annotated[
+        str, typer.Argument(metavar="RULE", help="A rule id, e.g. FRM002.", show_default=False)
+    ],
     rules: RulesOption = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
     """Explain one rule: what it checks, why it matters, examples and how to close the gap."""
     import difflib
@@ -610,23 +855,53 @@ def explain(
         close = difflib.get_close_matches(rule_id.upper(), list(by_id), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; run 'cvecheck rules' to list them"
         raise typer.BadParameter(f"no rule {rule_id!r}{hint}", param_hint="RULE")
-    _write(render(Command.EXPLAIN, "markdown", compiled, ruleset), None)
+    _write(render(Command.EXPLAIN, "markdown", compiled, ruleset, terminal=_terminal(color)), None)
 
 
-@app.command(short_help="Show which rules encode each recommendation.")
+@app.command(cls=_Command, short_help="Show which rules encode each recommendation.")
 def coverage(
     output_format: Annotated[
         str | None,
         typer.Option("--format", "-f", metavar="FORMAT", help=_format_help(Command.COVERAGE)),
     ] = None,
     rules: RulesOption = None,
+    color: ColourOption = ColourChoice.AUTO,
+    version: VersionOption = False,
 ) -> None:
     """Show every recommendation of the report and the rules that encode it."""
     from cvecheck.catalogue import coverage_document
     from cvecheck.reporters import render
 
     name = _chosen_format(Command.COVERAGE, output_format)
-    _write(render(Command.COVERAGE, name, coverage_document(_ruleset(rules))), None)
+    document = coverage_document(_ruleset(rules))
+    _write(render(Command.COVERAGE, name, document, terminal=_terminal(color)), None)
+
+
+class Shell(StrEnum):
+    BASH = "bash"
+    ZSH = "zsh"
+    FISH = "fish"
+
+
+@app.command(cls=_Command, short_help="Print a shell completion script.")
+def completion(
+    shell: Annotated[
+        Shell,
+        typer.Argument(metavar="SHELL", help="bash, zsh or fish.", show_default=False),
+    ],
+    version: VersionOption = False,
+) -> None:
+    """Print the completion script for SHELL (bash, zsh or fish), to load from its start-up file.
+
+    bash: eval "$(cvecheck completion bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
+    fish: cvecheck completion fish > ~/.config/fish/completions/cvecheck.fish
+    """
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(
+        prog_name="cvecheck", complete_var="_CVECHECK_COMPLETE", shell=shell.value
+    )
+    typer.echo(script)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ programme files, rule files and configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import stat
@@ -76,6 +77,12 @@ class SourceMap:
 
     file: str
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    """The text the map was made from, so an error can quote its line."""
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (from 1) of the text, or "" when it is not known."""
+        return source_line(self.text, number)
 
     def locate(self, path: Path) -> Location:
         """The location of ``path``, or of its nearest ancestor that exists in the file."""
@@ -177,9 +184,11 @@ def load_text(text: str, name: str) -> Loaded:
     parser = None
     try:
         parser = _Parser(text)  # the pure-Python reader already checks characters here
-        return _Builder(name).build(parser)
+        return _Builder(name, text).build(parser)
+    except InputError as error:
+        raise InputError(with_source(error.issues, text)) from None
     except yaml.MarkedYAMLError as error:
-        raise InputError([_syntax_issue(name, error, text)]) from None
+        raise InputError(with_source([syntax_issue(name, error, text)], text)) from None
     except yaml.reader.ReaderError as error:
         # The C reader gives a byte offset into the UTF-8 text; the pure one a character one.
         offset = error.position
@@ -187,13 +196,14 @@ def load_text(text: str, name: str) -> Loaded:
             offset = len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore"))
         line, column = _text_line_col(text, offset)
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
-        raise _fail(
+        failed = _fail(
             name,
             "yaml-syntax",
             f"invalid YAML: {char} is not allowed in YAML text ({error.reason})",
             line,
             column,
-        ) from None
+        )
+        raise InputError(with_source(failed.issues, text)) from None
     except yaml.YAMLError as error:
         message = " ".join(str(error).split())  # one line, whatever the parser said
         raise _fail(name, "yaml-syntax", f"invalid YAML: {message}") from None
@@ -202,34 +212,130 @@ def load_text(text: str, name: str) -> Loaded:
             parser.dispose()
 
 
-def _syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
+def syntax_issue(name: str, error: yaml.MarkedYAMLError, text: str) -> Issue:
+    """A YAML syntax error as a located issue that says what is wrong in plain words and, for
+    the common mistakes, how to write it instead."""
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    where = Location(name, line, column)
     problem = error.problem or "invalid YAML"
     if "maximum nesting depth" in problem:
-        return Issue(
-            "yaml-too-deep",
-            f"nesting is deeper than {MAX_DEPTH} levels",
-            Location(name, line, column),
-        )
-    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-        # libyaml only says "found character that cannot start any token".
-        problem = "found character '\\t'"
+        return Issue("yaml-too-deep", f"nesting is deeper than {MAX_DEPTH} levels", where)
     if (
         "expected a single document" in (error.context or "")
         or "but found another document" in problem
     ):
         return Issue(
-            "multiple-documents",
-            "the file holds more than one YAML document; keep one",
-            Location(name, line, column),
+            "multiple-documents", "the file holds more than one YAML document; keep one", where
         )
-    if "found character '\\t'" in problem:
-        problem = "a tab character cannot be used for indentation; use spaces"
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        # libyaml only says "found character that cannot start any token".
+        return Issue(
+            "yaml-tab",
+            "a tab character cannot be used for indentation; use spaces",
+            where,
+            example=_INDENT_EXAMPLE,
+        )
+    source = source_line(text, line)
+    if "mapping values are not allowed" in problem:
+        before = source[: max(column - 1, 0)]
+        if ": " in before or before.rstrip().endswith(":"):
+            key, _, value = source.partition(": ")
+            fixed = value.strip().replace('"', "'")
+            # Only a plain key is echoed back: the example must not start with text that a
+            # terminal or a CI runner could take as a command.
+            plain = re.fullmatch(r"\s*-?\s*[A-Za-z_][\w-]*", key) is not None
+            return Issue(
+                "yaml-colon-in-text",
+                "a colon followed by a space inside unquoted text starts a new key; put the "
+                "text in quotes",
+                where,
+                example=f'{key.strip()}: "{fixed}"'
+                if plain
+                else 'description: "Outcome: better lives"',
+            )
+        indent = len(source) - len(source.lstrip())
+        where = Location(name, line, indent + 1)
+        return Issue(
+            "yaml-indentation",
+            "this line is indented further than the key above it, so it cannot start a key "
+            "there; line it up with the keys of its mapping",
+            where,
+            example=_INDENT_EXAMPLE,
+        )
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return Issue(
+            "yaml-indentation",
+            "this line does not line up with the lines above it: the keys of one mapping must "
+            "start in the same column",
+            where,
+            example=_INDENT_EXAMPLE,
+        )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        closing = "]" if "']'" in problem else "}"
+        opening = "[" if closing == "]" else "{"
+        if error.context_mark is not None:  # where the brackets open, not the end of the file
+            where = Location(name, error.context_mark.line + 1, error.context_mark.column + 1)
+        return Issue(
+            "yaml-unclosed",
+            f"a {'list' if closing == ']' else 'mapping'} in brackets is not closed: separate its "
+            f"items with commas and end it with '{closing}' on the same line",
+            where,
+            example="stages: [secondary, tertiary]"
+            if opening == "["
+            else "training: {provided: true, before_delivery: true}",
+        )
+    if "could not find expected ':'" in problem:
+        return Issue(
+            "yaml-missing-colon",
+            "a line of a mapping needs a colon and a space after its key",
+            where,
+            example="key: value\nlonger_text: >\n  text that goes on over\n  several lines",
+        )
+    if "did not find expected '-' indicator" in problem or "block sequence" in (
+        error.context or ""
+    ):
+        return Issue(
+            "yaml-indentation",
+            "the items of a list must each start with '- ' in the same column",
+            where,
+            example="stages:\n  - secondary\n  - tertiary",
+        )
+    if "cannot start any token" in problem:
+        return Issue(
+            "yaml-quote-needed",
+            "text cannot start with this character unless it is in quotes",
+            where,
+            example='name: "@youth project"',
+        )
     detail = (
         f" ({error.context})" if error.context and "single document" not in error.context else ""
     )
-    return Issue("yaml-syntax", f"invalid YAML: {problem}{detail}", Location(name, line, column))
+    return Issue("yaml-syntax", f"invalid YAML: {problem}{detail}", where)
+
+
+_INDENT_EXAMPLE = """formers:
+  used: true          # the keys of one mapping start in the same column
+  training:
+    provided: true    # the keys inside it, two spaces further in"""
+
+
+def source_line(text: str, number: int) -> str:
+    """Line ``number`` (from 1) of ``text``, or "" when there is no such line."""
+    if number < 1 or not text:
+        return ""
+    lines = text.split("\n", number)
+    return lines[number - 1].rstrip("\r") if number <= len(lines) else ""
+
+
+def with_source(issues: list[Issue], text: str) -> list[Issue]:
+    """The issues, each with the line of ``text`` it is on, for the caret under the column."""
+    return [
+        dataclasses.replace(issue, source=source_line(text, issue.location.line))
+        if issue.location.line and not issue.source
+        else issue
+        for issue in issues
+    ]
 
 
 _NO_KEY: Any = object()
@@ -261,8 +367,9 @@ class _Builder:
     so nothing later (validation, rules) can meet more than the budgets allow.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, text: str = "") -> None:
         self.name = name
+        self.text = text
         self.positions: dict[Path, tuple[int, int]] = {}
         self.visited = 0
         self.characters = 0
@@ -288,7 +395,7 @@ class _Builder:
                 "multiple-documents",
                 "the file holds more than one YAML document; keep one",
             )
-        return Loaded(data, SourceMap(self.name, self.positions))
+        return Loaded(data, SourceMap(self.name, self.positions, self.text))
 
     def _document(self, parser: Any) -> dict[str, Any]:
         get_event = parser.get_event

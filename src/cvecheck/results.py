@@ -72,9 +72,32 @@ class Issue:
     code: str
     message: str
     location: Location
+    source: str = ""
+    """The line of the file the issue is on, as written, when known."""
+    example: str = ""
+    """How to write it instead ("write it like this"), one or more lines of YAML."""
 
     def __str__(self) -> str:
         return one_line(f"{self.location}: {self.message} [{self.code}]")
+
+    def explanation(self) -> list[str]:
+        """The lines that follow the one-line error: the source line with a caret under the
+        column, then the example; each line safe to print."""
+        lines: list[str] = []
+        if self.source and self.location.line:
+            number = str(self.location.line)
+            pad = " " * len(number)
+            shown = one_line(self.source.rstrip("\r\n"))
+            # The caret counts shown characters: an escaped control character is wider.
+            before = one_line(self.source[: max(self.location.column - 1, 0)])
+            lines += [
+                f"  {number} | {shown}",
+                f"  {pad} | {' ' * len(before)}^",
+            ]
+        if self.example:
+            lines.append("  Write it like this:")
+            lines += [f"    {one_line(line)}" for line in self.example.splitlines()]
+        return lines
 
 
 class InputError(Exception):

@@ -8,6 +8,7 @@ not need is reported as unused.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from cvecheck.loader import SourceMap
@@ -29,17 +30,30 @@ def programme_waivers(
         if entry.rule in ruleset.deselected:
             continue  # the rule exists but this run leaves it out
         if entry.rule not in known:
+            close = difflib.get_close_matches(entry.rule.upper(), list(known), n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean {close[0]}?"
+                if close
+                else "; run 'cvecheck rules' to list the rule ids"
+            )
             issues.append(
                 Issue(
                     "waiver-unknown-rule",
-                    f"waiver names rule '{entry.rule}', which does not exist",
+                    f"waiver names rule '{entry.rule}', which does not exist{hint}",
                     location,
+                    source=source_map.line(location.line),
+                    example=f"- rule: {close[0] if close else 'COM001'}",
                 )
             )
             continue
         if entry.rule in seen:
             issues.append(
-                Issue("waiver-duplicate", f"rule '{entry.rule}' is waived more than once", location)
+                Issue(
+                    "waiver-duplicate",
+                    f"rule '{entry.rule}' is waived more than once; keep one waiver per rule",
+                    location,
+                    source=source_map.line(location.line),
+                )
             )
             continue
         seen.add(entry.rule)

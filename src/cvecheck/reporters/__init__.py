@@ -16,6 +16,7 @@ that command computed. Every renderer is pure: text in, text out, nothing writte
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from cvecheck.reporters.layout import Terminal
     from cvecheck.results import FileOutcome
 
 
@@ -50,6 +52,8 @@ class Format:
     """The family of text it writes (terminal, json, markdown, html, xml, csv, github): what
     "escaped" means for it, which the hostile-input tests check."""
     summary: str
+    terminal: bool = False
+    """Laid out for a terminal: the renderer takes ``terminal=`` (width and colour)."""
 
     def load(self) -> Any:
         module, attribute = self.renderer.split(":")
@@ -60,7 +64,17 @@ _C, _M, _D = Command.CHECK, Command.COMPARE, Command.DIFF
 _R, _V, _E = Command.RULES, Command.COVERAGE, Command.EXPLAIN
 
 FORMATS: tuple[Format, ...] = (
-    Format(_C, "table", "table:TableReport", "terminal", "the report for a terminal (the default)"),
+    Format(
+        _C,
+        "table",
+        "table:TableReport",
+        "terminal",
+        "the report for a terminal (the default)",
+        True,
+    ),
+    Format(
+        _C, "concise", "concise:ConciseReport", "terminal", "one line per finding (file:line:col)"
+    ),
     Format(
         _C, "json", "json_:render", "json", "the whole report as JSON (docs/report.schema.json)"
     ),
@@ -70,17 +84,21 @@ FORMATS: tuple[Format, ...] = (
     Format(_C, "sarif-github", "sarif:render_code_scanning", "json", "SARIF with open gaps only"),
     Format(_C, "junit", "junit:render", "xml", "JUnit XML, one test case per rule"),
     Format(_C, "github", "github:GithubAnnotations", "github", "GitHub Actions annotations"),
-    Format(_C, "matrix", "matrix:render_table", "terminal", "the comparison matrix as a table"),
-    Format(_M, "table", "matrix:render_table", "terminal", "the comparison matrix for a terminal"),
+    Format(
+        _C, "matrix", "matrix:render_table", "terminal", "the comparison matrix as a table", True
+    ),
+    Format(
+        _M, "table", "matrix:render_table", "terminal", "the comparison matrix for a terminal", True
+    ),
     Format(_M, "csv", "matrix:render_csv", "csv", "one line per proposal, for spreadsheets"),
     Format(_M, "markdown", "matrix:render_markdown", "markdown", "a Markdown table"),
     Format(_M, "html", "matrix:render_html", "html", "a self-contained HTML page"),
-    Format(_D, "table", "changes:render_text", "terminal", "the changes for a terminal"),
+    Format(_D, "table", "changes:render_text", "terminal", "the changes for a terminal", True),
     Format(
         _D, "json", "changes:render_json", "json", "the changes as JSON (docs/diff.schema.json)"
     ),
     Format(_D, "markdown", "changes:render_markdown", "markdown", "a Markdown document"),
-    Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule"),
+    Format(_R, "table", "catalogue:rules_table", "terminal", "one line per rule", True),
     Format(
         _R,
         "markdown",
@@ -90,10 +108,22 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(_R, "json", "catalogue:rules_json", "json", "every rule's metadata as JSON"),
     Format(
-        _V, "table", "catalogue:coverage_table", "terminal", "each recommendation and its rules"
+        _V,
+        "table",
+        "catalogue:coverage_table",
+        "terminal",
+        "each recommendation and its rules",
+        True,
     ),
     Format(_V, "json", "catalogue:coverage_json", "json", "the same as JSON"),
-    Format(_E, "markdown", "catalogue:explain_rule", "markdown", "one rule explained, as Markdown"),
+    Format(
+        _E,
+        "markdown",
+        "catalogue:explain_rule",
+        "markdown",
+        "one rule explained, as Markdown",
+        True,
+    ),
 )
 
 
@@ -139,22 +169,30 @@ class Collected:
         return self._render(self._outcomes)
 
 
-def report_renderer(name: str) -> ReportRenderer:
-    """A fresh renderer for the check format ``name``."""
-    target = find(Command.CHECK, name).load()
+def report_renderer(name: str, terminal: Terminal | None = None, **options: Any) -> ReportRenderer:
+    """A fresh renderer for the check format ``name``; a terminal format is laid out for
+    ``terminal`` and given ``options`` (e.g. ``detail`` for the table)."""
+    chosen = find(Command.CHECK, name)
+    target = chosen.load()
+    extra: dict[str, Any] = {"terminal": terminal, **options} if chosen.terminal else {}
     if isinstance(target, type):
-        renderer: ReportRenderer = target()
+        renderer: ReportRenderer = target(**extra)
         return renderer
-    return Collected(target)
+    return Collected(functools.partial(target, **extra))
 
 
-def render_reports(name: str, outcomes: Sequence[FileOutcome]) -> str:
+def render_reports(
+    name: str, outcomes: Sequence[FileOutcome], terminal: Terminal | None = None, **options: Any
+) -> str:
     """The whole output of the check format ``name`` for these outcomes, as one text."""
-    renderer = report_renderer(name)
+    renderer = report_renderer(name, terminal, **options)
     return renderer.start() + "".join(renderer.file(o) for o in outcomes) + renderer.finish()
 
 
-def render(command: Command, name: str, *arguments: Any) -> str:
-    """The output of a non-check command's format ``name`` for what the command computed."""
-    text: str = find(command, name).load()(*arguments)
+def render(command: Command, name: str, *arguments: Any, terminal: Terminal | None = None) -> str:
+    """The output of a non-check command's format ``name`` for what the command computed; a
+    terminal format is laid out for ``terminal`` (80 columns, no colour, when None)."""
+    chosen = find(command, name)
+    extra = {"terminal": terminal} if chosen.terminal else {}
+    text: str = chosen.load()(*arguments, **extra)
     return text

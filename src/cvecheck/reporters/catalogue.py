@@ -8,18 +8,18 @@ escaped for the terminal like any other input.
 from __future__ import annotations
 
 import json
-import textwrap
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from tabulate import tabulate
-
 from cvecheck.catalogue import explain, rule_document, rules_markdown
 from cvecheck.escaping import one_line
+from cvecheck.reporters import layout
+from cvecheck.reporters.layout import Terminal
 from cvecheck.rules import CompiledRule, Rule, RuleSet
 
 
-def rules_table(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
+def rules_table(chosen: Sequence[Rule], ruleset: RuleSet, terminal: Terminal | None = None) -> str:
     """One line per chosen rule, then how many of the rule set's rules were listed."""
     table = [
         [
@@ -31,13 +31,19 @@ def rules_table(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
         ]
         for r in chosen
     ]
-    listing = tabulate(
-        table, headers=["rule", "source", "severity", "focus area", "title"], tablefmt="simple"
+    terminal = terminal or Terminal()
+    listing = layout.table(
+        table,
+        ["rule", "source", "severity", "focus area", "title"],
+        terminal,
+        prose=(4,),
+        paint={2: terminal.paint},
     )
-    return (
-        f"{listing}\n\n{len(chosen)} of {len(ruleset.rules)} rules. "
-        "Run 'cvecheck explain RULE' for one rule.\n"
+    closing = layout.fill(
+        f"{len(chosen)} of {len(ruleset.rules)} rules. Run 'cvecheck explain RULE' for one rule.",
+        terminal.width,
     )
+    return terminal.safe(f"{listing}\n\n{closing}") + "\n"
 
 
 def rules_json(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
@@ -51,45 +57,78 @@ def rules_reference(chosen: Sequence[Rule], ruleset: RuleSet) -> str:
     return _shown_markdown(rules_markdown(ruleset))
 
 
-def coverage_table(document: dict[str, Any]) -> str:
+def coverage_table(document: dict[str, Any], terminal: Terminal | None = None) -> str:
     """Each recommendation, how completely it is encoded and by which rules."""
+    terminal = terminal or Terminal()
     rows = [
         [
             f"{r['section']} {r['number']}",
-            textwrap.fill(one_line(r["summary"]), 60),
+            one_line(r["summary"]),
             r["state"],
-            textwrap.fill(", ".join(r["rules"]) or "-", 24),
-            textwrap.fill(one_line(r["note"]), 40),
+            ", ".join(r["rules"]) or "-",
+            one_line(r["note"]),
         ]
         for r in document["recommendations"] + document["standards"]
     ]
-    table = tabulate(
+    table = layout.table(
         rows,
-        headers=["source", "recommendation", "encoded", "rules", "not checked"],
-        tablefmt="simple",
+        ["source", "recommendation", "encoded", "rules", "not checked"],
+        terminal,
+        prose=(1, 3, 4),
     )
     summary = document["summary"]
     standards = f" and {summary['standards']} practice standards" if summary["standards"] else ""
-    text = (
-        f"{table}\n\n{summary['recommendations']} recommendations{standards}: "
-        f"{summary['full']} fully encoded, {summary['partial']} partly, {summary['manual']} not "
-        f"mechanically checkable, {summary['missing']} missing; {summary['rules']} rules.\n"
-    )
+    lines = [
+        layout.fill(
+            f"{summary['recommendations']} recommendations{standards}: "
+            f"{summary['full']} fully encoded, {summary['partial']} partly, {summary['manual']} "
+            f"not mechanically checkable, {summary['missing']} missing; {summary['rules']} rules.",
+            terminal.width,
+        )
+    ]
     if document["findings"]:
-        text += "\nKey findings of the review (context, not recommendations):\n"
+        lines += ["", "Key findings of the review (context, not recommendations):"]
         for finding in document["findings"]:
             cited = f" [{', '.join(finding['rules'])}]" if finding["rules"] else ""
-            text += f"  {finding['number']}. {one_line(finding['summary'])}{cited}\n"
-    return text
+            number = f"  {finding['number']}. "
+            lines.append(
+                layout.fill(
+                    f"{number}{one_line(finding['summary'])}{cited}",
+                    terminal.width,
+                    hanging=" " * len(number),
+                )
+            )
+    return terminal.safe(table + "\n\n" + "\n".join(lines)) + "\n"
 
 
 def coverage_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def explain_rule(compiled: CompiledRule, ruleset: RuleSet) -> str:
-    """One rule's documentation, as Markdown."""
-    return _shown_markdown(explain(compiled, ruleset))
+def explain_rule(compiled: CompiledRule, ruleset: RuleSet, terminal: Terminal | None = None) -> str:
+    """One rule's documentation, as Markdown, its prose wrapped to the terminal's width."""
+    terminal = terminal or Terminal()
+    return _wrapped_markdown(_shown_markdown(explain(compiled, ruleset)), terminal.width)
+
+
+_LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
+
+
+def _wrapped_markdown(text: str, width: int) -> str:
+    """Paragraphs and list items wrapped to ``width`` (still the same Markdown); headings,
+    table rows and fenced code as they are."""
+    lines: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if fenced or len(line) <= width or line.startswith(("#", "|", "```")):
+            lines.append(line)
+            continue
+        marker = _LIST_ITEM.match(line)
+        hanging = " " * len(marker.group(1)) if marker else ""
+        lines.append(layout.fill(line, width, hanging=hanging))
+    return "\n".join(lines)
 
 
 def _shown_markdown(text: str) -> str:

@@ -11,8 +11,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from tabulate import tabulate
-
 from cvecheck.changes import (
     ABSENT,
     Change,
@@ -22,10 +20,11 @@ from cvecheck.changes import (
     WaiverChange,
     summary_counts,
 )
-from cvecheck.escaping import markdown, markdown_code, one_line
+from cvecheck.escaping import markdown, markdown_code
+from cvecheck.reporters import layout
+from cvecheck.reporters.layout import Terminal
 
 SCHEMA_VERSION = 1
-WRAP = 60
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("gaps_closed", "Gaps closed"),
@@ -133,13 +132,23 @@ def _summary_line(item: FileChanges) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def render_text(diff: Changes) -> str:
-    parts = [f"cvecheck diff: {diff.old_source} -> {diff.new_source}"]
+def render_text(diff: Changes, terminal: Terminal | None = None) -> str:
+    """The changes for a terminal, laid out for ``terminal`` (80 columns, no colour, if None)."""
+    terminal = terminal or Terminal()
+    full = terminal.width
+    parts = [
+        terminal.paint(
+            layout.fill(f"cvecheck diff: {diff.old_source} -> {diff.new_source}", full), "heading"
+        )
+    ]
     for item in diff.files:
         parts.append("")
         width = max(len(label) for label, _ in _identity_lines(item))
-        parts += [f"{label + ':':<{width + 1}} {text}" for label, text in _identity_lines(item)]
-        parts.append(item.cause())
+        parts += [
+            layout.fill(f"{label + ':':<{width + 1}} {text}", full, hanging=" " * (width + 2))
+            for label, text in _identity_lines(item)
+        ]
+        parts.append(layout.fill(item.cause(), full))
         for key, heading in SECTIONS:
             changes: Sequence[Change] = getattr(item, key)
             if not changes:
@@ -147,27 +156,32 @@ def render_text(diff: Changes) -> str:
                 continue
             parts += [
                 "",
-                f"{heading} ({len(changes)})",
-                tabulate(
-                    # escaped before wrapping, so a newline in a cell cannot split the row
-                    [[one_line(cell) for cell in row] for row in _change_rows(changes)],
-                    headers=["rule", "severity", "requirement", "rule status", "finding"],
-                    tablefmt="simple",
-                    maxcolwidths=[None, None, None, None, WRAP],
+                terminal.paint(f"{heading} ({len(changes)})", "heading"),
+                layout.table(
+                    _change_rows(changes),
+                    ["rule", "severity", "requirement", "rule status", "finding"],
+                    terminal,
+                    prose=(2, 4),
+                    paint={1: terminal.paint},
                 ),
             ]
         parts += ["", f"Waivers: {'none changed' if not item.waivers else ''}".rstrip()]
-        parts += [f"- {_waiver_text(w)}" for w in item.waivers]
+        parts += [layout.fill(f"- {_waiver_text(w)}", full, hanging="  ") for w in item.waivers]
         if item.status_changes:
             parts += ["", "Other status changes"]
-            parts += [f"- {_status_text(s)}" for s in item.status_changes]
+            parts += [
+                layout.fill(f"- {_status_text(s)}", full, hanging="  ") for s in item.status_changes
+            ]
         else:
             parts += ["", "Other status changes: none"]
-        parts += ["", "Summary: " + _summary_line(item)]
-    parts += _unpaired_lines(diff, bullet="- ")
+        parts += ["", layout.fill("Summary: " + _summary_line(item), full)]
+    parts += [
+        layout.fill(line, full, hanging="  ") if line else line
+        for line in _unpaired_lines(diff, bullet="- ")
+    ]
     # Names and paths come from the programme files: nothing that could drive the terminal
     # leaves this renderer.
-    return "\n".join(one_line(line) for line in "\n".join(parts).split("\n")) + "\n"
+    return terminal.safe("\n".join(parts)) + "\n"
 
 
 def _unpaired_lines(diff: Changes, bullet: str) -> list[str]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from tabulate import tabulate
 
 from cvecheck.escaping import csv_cell, markdown, markdown_code, one_line
 from cvecheck.escaping import html as escape
 from cvecheck.questions import open_questions
+from cvecheck.reporters import layout
+from cvecheck.reporters.layout import Terminal
 from cvecheck.results import Coverage, FileOutcome, Issue, Status
 
 LEGEND = (
@@ -174,7 +174,10 @@ def _heading(matrix: Matrix) -> str:
 # --- terminal table ----------------------------------------------------------------------------
 
 
-def render_table(outcomes: Sequence[FileOutcome]) -> str:
+def render_table(outcomes: Sequence[FileOutcome], terminal: Terminal | None = None) -> str:
+    """The matrix for a terminal: one row per proposal when that fits; else one row per area
+    with the proposals numbered; else each proposal as a block of "area value" pairs."""
+    terminal = terminal or Terminal()
     matrix = build(outcomes)
     headers = (
         ["proposal"] + [c.key.replace("-", "\n") for c in matrix.columns] + ["gaps", "questions"]
@@ -188,14 +191,72 @@ def render_table(outcomes: Sequence[FileOutcome]) -> str:
             body.append([row.path, "invalid", *[""] * (len(matrix.columns) - 1), "", ""])
     if _several_checked(matrix):
         body.append(["all proposals", *_total_row(matrix)])
-    parts = [_heading(matrix), "", tabulate(body, headers=headers, tablefmt="simple")]
+    paint = {i: _paint_cell(terminal) for i in range(1, len(headers))}
+    parts = [terminal.paint(_heading(matrix), "heading"), ""]
+    if layout.fits(body, headers, terminal.width):
+        parts.append(layout.table(body, headers, terminal, paint=paint))
+    else:
+        parts.append(_narrow(matrix, body, headers, terminal))
     broken = [row for row in matrix.rows if not row.checked]
     if broken:
         parts += ["", "Could not be checked (errors on stderr):"]
-        parts += [f"- {row.path}: {row.error}" for row in broken]
-    parts += ["", LEGEND, "", "Areas:"]
-    parts += [f"- {c.key}: {c.title} ({_kind_label(c)})" for c in matrix.columns]
-    return "\n".join(parts) + "\n"
+        parts += [
+            layout.fill(f"- {row.path}: {row.error}", terminal.width, hanging="  ")
+            for row in broken
+        ]
+    parts += ["", layout.fill(LEGEND, terminal.width), "", "Areas:"]
+    parts += [
+        layout.fill(f"- {c.key}: {c.title} ({_kind_label(c)})", terminal.width, hanging="  ")
+        for c in matrix.columns
+    ]
+    return terminal.safe("\n".join(parts)) + "\n"
+
+
+def _paint_cell(terminal: Terminal) -> Callable[[str], str]:
+    def paint(text: str) -> str:
+        marks = text.split()
+        if text == "invalid" or any(m[:-1].isdigit() and m.endswith("g") for m in marks):
+            return terminal.paint(text, "gap")
+        if any(m[:-1].isdigit() and m.endswith("q") for m in marks):
+            return terminal.paint(text, "question")
+        return text
+
+    return paint
+
+
+def _narrow(matrix: Matrix, body: list[list[str]], headers: list[str], terminal: Terminal) -> str:
+    """The matrix turned on its side (areas down, proposals across, numbered), or, when even
+    that is too wide, one block per proposal."""
+    numbers = [str(i) for i in range(1, len(body) + 1)]
+    if _several_checked(matrix):
+        numbers[-1] = "all"
+    turned = [
+        [headers[column].replace("\n", "-"), *(row[column] for row in body)]
+        for column in range(1, len(headers))
+    ]
+    key = [
+        layout.fill(f"{number}: {row[0]}", terminal.width, hanging="   ")
+        for number, row in zip(numbers, body, strict=True)
+        if number != "all"
+    ]
+    turned_headers = ["area", *numbers]
+    if layout.fits(turned, turned_headers, terminal.width):
+        paint = {i: _paint_cell(terminal) for i in range(1, len(turned_headers))}
+        table = layout.table(turned, turned_headers, terminal, paint=paint)
+        return "\n".join(["Proposals:", *key, "", table])
+    blocks = []
+    for row in body:
+        pairs = [
+            f"{headers[i].replace(chr(10), '-')} {row[i]}" for i in range(1, len(headers)) if row[i]
+        ]
+        lines = [row[0]] + [
+            " " * layout.INDENT + line
+            for line in layout.stacked(
+                [pairs], [""] * len(pairs), Terminal(terminal.width - layout.INDENT)
+            ).split("\n")
+        ]
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
 
 
 def _kind_label(column: Column) -> str:

@@ -1,36 +1,57 @@
-"""The default terminal report: coverage first, then gaps with what to do, then questions."""
+"""The default terminal report: coverage first, then gaps with what to do, then questions.
+
+Laid out for the terminal it is shown on (``layout.Terminal``: width and colour). ``--quiet``
+keeps each file's summary line only; ``--statistics`` replaces the reports with counts per
+rule and per focus area over every file checked.
+"""
 
 from __future__ import annotations
 
-import textwrap
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from tabulate import _isnumber, tabulate  # type: ignore[attr-defined]
-
-from cvecheck.engine import SCOPE_REASON
 from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
+from cvecheck.reporters import layout
+from cvecheck.reporters.layout import Terminal
 from cvecheck.reporters.text import (
     COVERAGE_HEADERS,
     COVERAGE_NOTE,
     STATUS_LABEL,
     coverage_cells,
+    stated_text,
     summary_line,
+    verdict,
     waiting,
     where,
 )
-from cvecheck.results import Coverage, FileOutcome, Report, Status
+from cvecheck.results import Coverage, FileOutcome, Report, RuleResult, Status
 
-WRAP = 48
+COLLAPSE = 2
+"""Rules sharing a reason of not applying are listed on one line from this many."""
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of each report to show."""
+
+    quiet: bool = False
+    """Only each file's summary line (and the summary of several files)."""
+    statistics: bool = False
+    """Counts per rule and per focus area over every file, instead of each file's report."""
 
 
 class TableReport:
     """The terminal report, one file at a time: each file's report as soon as it is checked,
-    then, for several files or a broken one, a summary line per file (counts only)."""
+    then, for several files or a broken one, a summary line per file with its verdict."""
 
-    def __init__(self) -> None:
+    def __init__(self, terminal: Terminal | None = None, detail: Detail | None = None) -> None:
+        self._terminal = terminal or Terminal()
+        self._detail = detail or Detail()
         self._written = 0
         self._rows: list[list[object]] = []
+        self._reports: list[Report] = []
 
     def start(self) -> str:
         return ""
@@ -39,74 +60,105 @@ class TableReport:
         self._rows.append(summary_row(outcome))
         if outcome.report is None:
             return ""
-        text = ("\n\n" if self._written else "") + render_one(outcome.report)
+        if self._detail.statistics:
+            self._reports.append(outcome.report)
+            return ""
+        if self._detail.quiet:
+            line = f"{one_line(outcome.path)}: {summary_line(outcome.report)}."
+            return (
+                self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    ")) + "\n"
+            )
+        text = ("\n\n" if self._written else "") + render_one(outcome.report, self._terminal)
         self._written += 1
-        return _shown(text)
+        return self._terminal.safe(text)
 
     def finish(self) -> str:
         text = ""
+        if self._detail.statistics:
+            text = render_statistics(self._reports, self._terminal) + "\n"
+            if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+                text += "\n" + render_summary(self._rows, self._terminal) + "\n"
+            return self._terminal.safe(text)
         if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
-            text = ("\n\n" if self._written else "") + render_summary(self._rows)
-        return _shown(text + "\n")
-
-
-def _shown(text: str) -> str:
-    # Last line of defence for text from a rule pack (which --rules may bring from anywhere):
-    # nothing that could drive the terminal leaves this renderer.
-    return "\n".join(one_line(line) for line in text.split("\n"))
+            gap = "\n" if self._detail.quiet else "\n\n"
+            text = (gap if self._written or self._detail.quiet else "") + render_summary(
+                self._rows, self._terminal
+            )
+        if self._detail.quiet:
+            return self._terminal.safe(text + "\n") if text else ""
+        return self._terminal.safe(text + "\n")
 
 
 def summary_row(outcome: FileOutcome) -> list[object]:
-    """One file's line of the summary: its gaps and questions, or that it could not be checked."""
+    """One file's line of the summary: its verdict, gaps and questions, or why it failed."""
     if outcome.report is None:
         first = outcome.issues[0] if outcome.issues else None
         message = one_line(first.message) if first else ""
         # None, not "": tabulate keeps a column with missing values numeric (right-aligned).
         return [one_line(outcome.path), "invalid", None, None, message]
     counts = outcome.report.counts()
-    questions = len(open_questions(outcome.report))
-    return [one_line(outcome.path), "checked", counts[Status.GAP], questions, ""]
+    return [
+        one_line(outcome.path),
+        verdict(outcome.report),
+        counts[Status.GAP],
+        len(open_questions(outcome.report)),
+        "",
+    ]
 
 
-def render_summary(rows: Sequence[Sequence[object]]) -> str:
+def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None = None) -> str:
     """The summary of several files from their summary rows."""
+    terminal = terminal or Terminal()
     broken = sum(1 for row in rows if row[1] == "invalid")
     heading = f"Checked {len(rows) - broken} of {len(rows)} files" + (
         f"; {broken} could not be checked (errors on stderr)" if broken else ""
     )
-    return heading + "\n" + _wrap_table(rows, ["file", "result", "gaps", "questions", "error"])
+    headers = ["file", "verdict", "gaps", "questions", "error"]
+    if not broken:
+        rows, headers = [row[:4] for row in rows], headers[:4]
+    body = layout.table(rows, headers, terminal, prose=(4,), paint={1: terminal.paint})
+    return terminal.paint(layout.fill(heading, terminal.width), "heading") + "\n" + body
 
 
-def _coverage_table(rows: Sequence[Coverage], heading: str) -> str:
+def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) -> str:
     body = [[row.title, *coverage_cells(row)] for row in rows]
     headers = [heading, *COVERAGE_HEADERS]
-    return tabulate(body, headers=headers, tablefmt="simple", colalign=("left", "right"))
+    return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
 
 
-def render_one(report: Report) -> str:
+def _heading(text: str, terminal: Terminal) -> str:
+    return terminal.paint(layout.fill(text, terminal.width), "heading")
+
+
+def render_one(report: Report, terminal: Terminal | None = None) -> str:
+    """One file's report, laid out for ``terminal`` (80 columns, no colour, by default)."""
+    terminal = terminal or Terminal()
+    width = terminal.width
     rules = report.rules
     # The file name and programme name come from the input: escape anything that could
     # break the layout or drive the terminal.
     name = one_line(report.programme_name)
     title = one_line(report.file) + (f" - {name}" if name else "")
     parts = [
-        f"cvecheck {report.tool_version}: {title}",
-        *([one_line(report.scope_note), ""] if report.scope_note else []),
-        f"Rules: {report.ruleset_version}. {COVERAGE_NOTE}",
+        _heading(f"cvecheck {report.tool_version}: {title}", terminal),
+        *([layout.fill(one_line(report.scope_note), width), ""] if report.scope_note else []),
+        layout.fill(f"Rules: {report.ruleset_version}. {COVERAGE_NOTE}", width),
         "",
-        _coverage_table(report.focus_coverage, "Focus area"),
+        _coverage_table(report.focus_coverage, "Focus area", terminal),
         "",
-        _coverage_table(report.section_coverage, "Report section"),
+        _coverage_table(report.section_coverage, "Report section", terminal),
     ]
+    severity = {1: terminal.paint}
     gaps = report.with_status(Status.GAP)
     if gaps:
         rows = []
         for result in gaps:
             rule = rules[result.rule_id]
-            missing = "\n".join(
-                f"- {gap.message}" + (f" (stated: {gap.stated()})" if gap.stated() else "")
+            found = [
+                gap.message + (f" ({stated_text(gap)})" if stated_text(gap) else "")
                 for gap in result.gaps
-            )
+            ]
+            missing = found[0] if len(found) == 1 else "\n".join(f"- {f}" for f in found)
             rows.append(
                 [
                     # A practice-pack finding is marked: its standard is not the review's.
@@ -119,23 +171,27 @@ def render_one(report: Report) -> str:
             )
         parts += [
             "",
-            f"Gaps ({len(gaps)}): what is missing and what to do",
-            _wrap_table(rows, ["rule", "severity", "where", "missing", "what to do"]),
+            _heading(f"Gaps ({len(gaps)}): what is missing and what to do", terminal),
+            layout.table(
+                rows,
+                ["rule", "severity", "where", "missing", "what to do"],
+                terminal,
+                prose=(3, 4),
+                paint=severity,
+            ),
         ]
     questions = open_questions(report)
     if questions:
         gates = gate_count(questions)
-        parts += [
-            "",
-            f"Questions to answer ({len(questions)}): the file does not say"
-            + (f"; answer the {gates} gate questions first" if gates else ""),
-        ]
+        heading = f"Questions to answer ({len(questions)}): the file does not say"
+        heading += f"; answer the {gates} gate questions first" if gates else ""
+        parts += ["", _heading(heading, terminal)]
         for group in grouped(questions):
             rows = [[where(q.location), waiting(q.rules), q.text] for q in group.questions]
             parts += [
                 "",
-                one_line(group.title),
-                _wrap_table(rows, ["where", "rules", "question"]),
+                layout.fill(one_line(group.title), width),
+                layout.table(rows, ["where", "rules", "question"], terminal, prose=(2,)),
             ]
     waived = report.with_status(Status.WAIVED)
     if waived:
@@ -151,54 +207,112 @@ def render_one(report: Report) -> str:
         ]
         parts += [
             "",
-            f"Waived ({len(waived)})",
-            _wrap_table(rows, ["rule", "would be", "approved by", "expires", "reason"]),
+            _heading(f"Waived ({len(waived)})", terminal),
+            layout.table(
+                rows,
+                ["rule", "would be", "approved by", "expires", "reason"],
+                terminal,
+                prose=(2, 4),
+                paint={1: terminal.paint},
+            ),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
-    if not_applicable and all(r.reason == SCOPE_REASON for r in not_applicable):
-        parts += ["", f"Not applicable ({len(not_applicable)}): every rule, {SCOPE_REASON}."]
-    elif not_applicable:
-        rows = [[r.rule_id, r.reason] for r in not_applicable]
+    if not_applicable:
         parts += [
             "",
-            f"Not applicable ({len(not_applicable)})",
-            _wrap_table(rows, ["rule", "why not"]),
+            _heading(f"Not applicable ({len(not_applicable)})", terminal),
+            layout.table(
+                collapsed_reasons(not_applicable), ["rules", "why not"], terminal, prose=(0, 1)
+            ),
         ]
     errors = report.with_status(Status.ERROR)
     if errors:
         rows = [[r.rule_id, r.reason] for r in errors]
-        parts += ["", f"Rule errors ({len(errors)})", _wrap_table(rows, ["rule", "problem"])]
-    if report.notices:
-        parts += ["", "Notices"] + [
-            f"- {where(n.location)}: {one_line(n.message)}" for n in report.notices
+        parts += [
+            "",
+            _heading(f"Rule errors ({len(errors)})", terminal),
+            layout.table(rows, ["rule", "problem"], terminal, prose=(1,)),
         ]
-    parts += ["", f"Summary: {summary_line(report)}."]
+    if report.notices:
+        parts += ["", _heading("Notices", terminal)] + [
+            layout.fill(f"- {where(n.location)}: {one_line(n.message)}", width, hanging="  ")
+            for n in report.notices
+        ]
+    parts += ["", layout.fill(f"Summary: {summary_line(report)}.", width)]
     return "\n".join(parts)
 
 
-def _wrap_table(rows: Sequence[Sequence[object]], headers: list[str]) -> str:
-    widths: list[int | None] = (
-        [None] * (len(headers) - 2) + [WRAP, WRAP]
-        if len(headers) > 3
-        else [None] * (len(headers) - 1) + [80]
-    )
-    # Wrap here rather than with tabulate's maxcolwidths: its wrapper measures every chunk
-    # through a regular expression and was five times the cost of checking a file at 70
-    # rules. For text without terminal escapes (all of it, once escaped) the lines are the
-    # same: tabulate's wrapper is textwrap's, measuring the same lengths.
-    wrapped = [
-        [
-            _wrap(cell, width) if width is not None else cell
-            for cell, width in zip(row, widths, strict=True)
-        ]
-        for row in rows
+def collapsed_reasons(results: Sequence[RuleResult]) -> list[list[str]]:
+    """One row per reason of not applying, with the rules it covers ("9 rules: ONL001, ...")."""
+    by_reason: dict[str, list[str]] = {}
+    for result in results:
+        by_reason.setdefault(result.reason, []).append(result.rule_id)
+    rows = []
+    for reason, ids in by_reason.items():
+        ids = sorted(ids)
+        label = ", ".join(ids) if len(ids) < COLLAPSE else f"{len(ids)} rules: " + ", ".join(ids)
+        rows.append([label, reason])
+    return rows
+
+
+def render_statistics(reports: Sequence[Report], terminal: Terminal | None = None) -> str:
+    """Counts over every file checked: per rule with a gap or question, then per focus area."""
+    terminal = terminal or Terminal()
+    gaps: Counter[str] = Counter()
+    questions: Counter[str] = Counter()
+    focus_gaps: Counter[str] = Counter()
+    focus_questions: Counter[str] = Counter()
+    titles: dict[str, tuple[str, str]] = {}
+    for report in reports:
+        for result in report.results:
+            rule = report.rules[result.rule_id]
+            titles[result.rule_id] = (rule.severity.value, one_line(rule.title))
+            area = rule.focus.label if rule.focus else ""
+            if result.status is Status.GAP:
+                gaps[result.rule_id] += 1
+                if area:
+                    focus_gaps[area] += 1
+            elif result.status is Status.CANNOT_ASSESS:
+                questions[result.rule_id] += 1
+                if area:
+                    focus_questions[area] += 1
+    files = len(reports)
+    ranked = sorted(set(gaps) | set(questions), key=lambda r: (-gaps[r], -questions[r], r))
+    rule_rows = [[r, titles[r][0], gaps[r], questions[r], titles[r][1]] for r in ranked]
+    areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
+    area_rows = [[a, focus_gaps[a], focus_questions[a]] for a in areas]
+    of = f"{files} file" + ("" if files == 1 else "s")
+    parts = [
+        _heading(
+            f"Rules with gaps or questions over {of} ({len(ranked)}): how many files have each",
+            terminal,
+        )
     ]
-    return tabulate(wrapped, headers=headers, tablefmt="simple")
+    parts.append(
+        layout.table(
+            rule_rows,
+            ["rule", "severity", "gaps", "questions", "title"],
+            terminal,
+            prose=(4,),
+            paint={1: terminal.paint},
+        )
+        if rule_rows
+        else "none"
+    )
+    parts += ["", _heading(f"Focus areas over {of}: gaps and questions in their rules", terminal)]
+    parts.append(
+        layout.table(area_rows, ["focus area", "gaps", "questions"], terminal, prose=(0,))
+        if area_rows
+        else "no gaps or questions"
+    )
+    total = Counter(dict.fromkeys(Status, 0))
+    for report in reports:
+        total.update(report.counts())
+    parts += ["", layout.fill(f"Summary: {summary_line(dict(total))}.", terminal.width)]
+    return "\n".join(parts)
 
 
-def _wrap(cell: object, width: int) -> object:
-    if not isinstance(cell, str) or _isnumber(cell):
-        return cell  # tabulate leaves numbers whole
-    # Each line on its own, so a list of findings keeps one finding per line.
-    wrapper = textwrap.TextWrapper(width=width)
-    return "\n".join(wrapped for line in cell.splitlines() for wrapped in wrapper.wrap(line))
+def _focus_labels() -> list[str]:
+    from cvecheck.results import FocusArea
+
+    return [area.label for area in FocusArea]

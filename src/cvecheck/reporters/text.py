@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, open_questions
-from cvecheck.results import Coverage, Location, Report, Status
+from cvecheck.results import Coverage, Finding, Location, Report, Status
 
 STATUS_LABEL: dict[Status, str] = {
     Status.PASS: "pass",
@@ -44,10 +44,12 @@ def where(location: Location | None) -> str:
     return f"{file}:{location.line}" if location.line else file
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report | dict[Status, int]) -> str:
     """Rules by outcome and the questions they leave, worded the same in every format, e.g.
-    "39 rules: 30 met, 1 not met, 2 not known, 6 not applicable; 3 questions to answer (1 gate)"."""
-    counts = report.counts()
+    "39 rules: 30 met, 1 not met, 2 not known, 6 not applicable; 3 questions to answer (1 gate)".
+    Given counts only (over several files), the rules alone."""
+    counts = report if isinstance(report, dict) else report.counts()
+    counts = {status: counts.get(status, 0) for status in Status}
     total = sum(counts.values())
     parts = [
         f"{counts[Status.PASS]} met",
@@ -60,14 +62,46 @@ def summary_line(report: Report) -> str:
     if counts[Status.ERROR]:
         errors = counts[Status.ERROR]
         parts.append(f"{errors} {'error' if errors == 1 else 'errors'}")
+    rules = f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts)
+    if isinstance(report, dict):
+        return rules
     questions = open_questions(report)
     gates = gate_count(questions)
     asked = f"{len(questions)} {'question' if len(questions) == 1 else 'questions'} to answer"
     if gates:
         asked += f" ({gates} {'gate' if gates == 1 else 'gates'} first)"
-    return f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts) + "; " + asked
+    return rules + "; " + asked
 
 
 def waiting(rules: tuple[str, ...]) -> str:
     """The rules waiting on a question: their ids when few, else how many."""
     return ", ".join(rules) if len(rules) <= 2 else f"{len(rules)} rules"
+
+
+def verdict(report: Report) -> str:
+    """A file's verdict in a word or two: "gaps", "questions", "no gaps" or "rule errors"."""
+    counts = report.counts()
+    if counts[Status.ERROR]:
+        return "rule errors"
+    if counts[Status.GAP]:
+        return "gaps"
+    if counts[Status.CANNOT_ASSESS]:
+        return "questions"
+    return "no gaps"
+
+
+def stated_text(finding: Finding) -> str:
+    """What the file gives for a gap, named: "stated: 2", "needs without alternative:
+    identity, purpose"; "" when the value adds nothing (a boolean)."""
+    value = finding.value
+    if value is None or isinstance(value, bool):
+        return ""
+    name = next((str(p) for p in reversed(finding.location.path) if isinstance(p, str)), "")
+    label = name.replace("_", " ") if name else "stated"
+    if isinstance(value, list):
+        shown = ", ".join(one_line(str(v)) for v in value) if value else "none listed"
+    else:
+        shown = one_line(str(value))
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{label}: {shown}"

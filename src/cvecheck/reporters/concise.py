@@ -1,0 +1,70 @@
+"""``--format concise``: one line per finding, ``file:line:col: RULE severity message``.
+
+The convention of compilers and linters (ruff, gcc), which editors' problem matchers and CI
+logs already parse: gaps and questions, rule errors and notices, each on its own line, then one
+line of totals. A file that could not be checked has its errors on standard error already.
+"""
+
+from __future__ import annotations
+
+from cvecheck.escaping import one_line
+from cvecheck.reporters.text import stated_text
+from cvecheck.results import FileOutcome, Location, Status
+
+
+def _where(location: Location | None, file: str) -> str:
+    if location is None or not location.line:
+        return f"{one_line(location.file if location else file)}:1:1"
+    return f"{one_line(location.file)}:{location.line}:{location.column or 1}"
+
+
+class ConciseReport:
+    """One line per finding, as each file is checked; the totals at the end."""
+
+    def __init__(self) -> None:
+        self._gaps = 0
+        self._questions = 0
+        self._files = 0
+        self._broken = 0
+
+    def start(self) -> str:
+        return ""
+
+    def file(self, outcome: FileOutcome) -> str:
+        report = outcome.report
+        if report is None:
+            self._broken += 1
+            return ""
+        self._files += 1
+        lines: list[str] = []
+        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS, Status.ERROR):
+            severity = report.rules[result.rule_id].severity.value
+            for gap in result.gaps:
+                stated = stated_text(gap)
+                message = gap.message + (f" ({stated})" if stated else "")
+                lines.append(
+                    f"{_where(gap.location, report.file)}: {result.rule_id} {severity} gap: {message}"
+                )
+                self._gaps += 1
+            for question in result.questions:
+                lines.append(
+                    f"{_where(question.location, report.file)}: {result.rule_id} {severity} "
+                    f"question: {question.message}"
+                )
+                self._questions += 1
+            if result.status is Status.ERROR:
+                lines.append(
+                    f"{_where(result.location, report.file)}: {result.rule_id} {severity} "
+                    f"error: {result.reason}"
+                )
+        for notice in report.notices:
+            rule = notice.rule or "-"
+            lines.append(f"{_where(notice.location, report.file)}: {rule} notice: {notice.message}")
+        return "".join(one_line(line) + "\n" for line in lines)
+
+    def finish(self) -> str:
+        files = f"{self._files} file" + ("" if self._files == 1 else "s")
+        broken = f"; {self._broken} could not be checked" if self._broken else ""
+        gaps = f"{self._gaps} gap" + ("" if self._gaps == 1 else "s")
+        questions = f"{self._questions} question" + ("" if self._questions == 1 else "s")
+        return f"Found {gaps} and {questions} in {files}{broken}.\n"

@@ -1,0 +1,83 @@
+"""The rule-set cache: a hit skips YAML and example checks; any change means a full check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cvecheck import rules as rules_module
+from cvecheck.results import InputError
+from cvecheck.rule_cache import cached_rules as load_rules
+
+from ..paths import REPORTING_PACK
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(REPORTING_PACK, folder)
+    return folder
+
+
+def _no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a rule file was parsed")
+
+    monkeypatch.setattr(rules_module, "load_file", refuse)
+
+
+def test_a_hit_gives_the_same_rules_without_parsing(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first = load_rules([pack], cache_dir=cache)
+    assert len(list(cache.glob("rules-*.json"))) == 1
+    _no_yaml(monkeypatch)
+    second = load_rules([pack], cache_dir=cache)
+    assert [c.rule for c in second.rules] == [c.rule for c in first.rules]
+    assert [c.file for c in second.rules] == [c.file for c in first.rules]
+    assert second.packs == first.packs
+
+
+def test_a_changed_rule_is_checked_again(pack: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_rules([pack], cache_dir=cache)
+    rule = next(p for p in sorted(pack.rglob("*.yaml")) if p.name != "pack.yaml")
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(
+        text.replace("examples:\n  pass:\n", "examples:\n  pass:\n    - {nmae: typo}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_rules([pack], cache_dir=cache)
+    assert any(i.code == "rule-example-invalid" for i in caught.value.issues)
+
+
+def test_a_damaged_cache_means_a_full_load(pack: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = load_rules([pack], cache_dir=cache)
+    for stored in cache.glob("rules-*.json"):
+        stored.write_text('{"rules": [["x", {"id": "not a rule"}]]', encoding="utf-8")
+    again = load_rules([pack], cache_dir=cache)
+    assert [c.id for c in again.rules] == [c.id for c in expected.rules]
+
+
+def test_an_unwritable_cache_is_not_an_error(pack: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("", encoding="utf-8")
+    ruleset = load_rules([pack], cache_dir=blocker / "cache")
+    assert ruleset.rules
+
+
+def test_a_file_the_loader_refuses_is_reported_not_hashed(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache must not read what the loader would refuse: a pipe would block it forever.
+    import os
+
+    os.mkfifo(pack / "ZZZ999-a-pipe.yaml")
+    with pytest.raises(InputError) as caught:
+        load_rules([pack], cache_dir=tmp_path / "cache")
+    assert any(i.code == "input-not-file" for i in caught.value.issues)
