@@ -122,7 +122,8 @@ def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None =
 
 def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) -> str:
     body = [[row.title, *coverage_cells(row)] for row in rows]
-    headers = [heading, *COVERAGE_HEADERS]
+    # "n/a" rather than "not applicable": six counts must fit 80 columns beside the names.
+    headers = [heading, *("n/a" if h == "not applicable" else h for h in COVERAGE_HEADERS)]
     return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
 
 
