@@ -1,9 +1,15 @@
 """Evaluate a rule set against one programme: pure, deterministic, no I/O and no clock.
 
-For each rule: applicability first (a condition that fails gives not_applicable with its
-reason; one the file is silent on gives cannot_assess with its question), then each
-requirement on its own. A rule is a gap if any requirement is a gap, else cannot_assess if
-any is unstated, else pass. Waivers are honoured here, in the one place, so every output
+A programme that is primary prevention only is out of the review's scope: every rule is
+not_applicable with that reason, and the report says so first. Otherwise, for each rule:
+applicability first (a condition that fails gives not_applicable with its reason; one the file
+is silent on gives cannot_assess with its question), then each requirement on its own, skipping
+one whose ``after`` requirement is not met. A rule is a gap if any requirement is a gap, else
+cannot_assess if any is unstated, else pass.
+
+Lists are open-world, here and not in each rule: a check that fails on a list, or on a fact
+derived from lists, but would hold if the open lists held more, is a question ("Are these all
+the partners?"), never a gap or not_applicable (see cvecheck.programme.openness). Waivers are honoured here, in the one place, so every output
 agrees on them: an unexpired waiver turns the outcome into waived, an expired one is ignored
 and reported.
 """
@@ -11,6 +17,7 @@ and reported.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +25,8 @@ import jsonschema_rs
 
 from cvecheck.loader import SourceMap
 from cvecheck.programme import DERIVED_FROM
+from cvecheck.programme.fields import COMPLETE_SUFFIX
+from cvecheck.programme.openness import LIST_SOURCES, completed_view, open_lists
 from cvecheck.results import (
     Coverage,
     Finding,
@@ -36,6 +45,26 @@ from cvecheck.waivers import apply_waiver
 _MISSING = object()
 
 
+SCOPE_REASON = (
+    "out of scope: the review covers secondary and tertiary interventions, and this programme "
+    "is primary prevention only (programme.stages)"
+)
+SCOPE_NOTES = {
+    "primary_only": (
+        "Out of scope: the CREST review covers secondary and tertiary interventions, and "
+        "programme.stages names primary prevention only, so no rule applies. If the programme "
+        "also works with people at risk (secondary) or already involved (tertiary), add those "
+        "stages."
+    ),
+    "mixed": (
+        "Scope: the CREST review covers secondary and tertiary interventions. This programme "
+        "also does primary prevention, which is outside it; the rules check its secondary and "
+        "tertiary work."
+    ),
+}
+"""What every report says first about the review's scope, keyed by the derived review_scope."""
+
+
 def evaluate(
     ruleset: RuleSet,
     data: Mapping[str, Any],
@@ -51,8 +80,16 @@ def evaluate(
     by_rule = {waiver.rule: waiver for waiver in waivers}
     notices: list[Notice] = []
     results: list[RuleResult] = []
+    completion = _Completion(data)
+    scope = data.get("review_scope")
     for compiled in ruleset.rules:
-        result = evaluate_rule(compiled, data, source_map)
+        if scope == "primary_only":
+            where = source_map.locate(("programme", "stages"))
+            result = RuleResult(
+                compiled.id, Status.NOT_APPLICABLE, reason=SCOPE_REASON, location=where
+            )
+        else:
+            result = evaluate_rule(compiled, data, source_map, completion)
         waiver = by_rule.get(compiled.id)
         if waiver is not None:
             result, notice = apply_waiver(result, waiver, today)
@@ -72,15 +109,42 @@ def evaluate(
         section_coverage=_section_coverage(results, ruleset),
         notices=tuple(notices),
         rule_packs=ruleset.identities,
+        scope=str(scope) if scope else None,
+        scope_note=SCOPE_NOTES.get(str(scope), ""),
     )
 
 
+class _Completion:
+    """The programme with every open list completed, computed on first need only: most files
+    never fail a check that an open list could explain."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self._view: Mapping[str, Any] | None = None
+        self._open: frozenset[str] | None = None
+
+    @property
+    def view(self) -> Mapping[str, Any]:
+        if self._view is None:
+            self._view = completed_view(self._data)
+        return self._view
+
+    @property
+    def open(self) -> frozenset[str]:
+        if self._open is None:
+            self._open = open_lists(self._data)
+        return self._open
+
+
 def evaluate_rule(
-    compiled: CompiledRule, data: Mapping[str, Any], source_map: SourceMap
+    compiled: CompiledRule,
+    data: Mapping[str, Any],
+    source_map: SourceMap,
+    completion: _Completion | None = None,
 ) -> RuleResult:
     """The outcome of one rule on one programme's data; a defect in the rule gives error."""
     try:
-        return _evaluate_rule(compiled, data, source_map)
+        return _evaluate_rule(compiled, data, source_map, completion or _Completion(data))
     except Exception as error:  # a rule-pack defect must surface as a result, never a crash
         problem = f"{type(error).__name__}: {error}"
         reason = f"the rule could not be evaluated ({problem}); fix {compiled.file}"
@@ -88,38 +152,50 @@ def evaluate_rule(
 
 
 def _evaluate_rule(
-    compiled: CompiledRule, data: Mapping[str, Any], source_map: SourceMap
+    compiled: CompiledRule,
+    data: Mapping[str, Any],
+    source_map: SourceMap,
+    completion: _Completion,
 ) -> RuleResult:
-    unknown_condition: tuple[str, Location] | None = None
+    unknown_condition: Finding | None = None
     for condition, checks in compiled.conditions:
-        verdict, path, _ = _check(checks, data)
-        if verdict is False:
+        verdict = _check(checks, data, completion)
+        if verdict.holds is False:
             return RuleResult(
                 compiled.id,
                 Status.NOT_APPLICABLE,
                 reason=condition.reason,
-                location=_locate(source_map, path),
+                location=_locate(source_map, verdict.where),
             )
-        if verdict is None and unknown_condition is None:
-            unknown_condition = (condition.ask, _locate(source_map, path))
+        if verdict.holds is None and unknown_condition is None:
+            ask = _list_question(verdict, f"As listed, {condition.reason}.", condition.ask)
+            unknown_condition = Finding(
+                "applies-when", ask, _locate(source_map, verdict.where), field=verdict.field
+            )
     if unknown_condition is not None:
-        ask, location = unknown_condition
-        question = Finding("applies-when", ask, location)
         return RuleResult(
-            compiled.id, Status.CANNOT_ASSESS, questions=(question,), location=location
+            compiled.id,
+            Status.CANNOT_ASSESS,
+            questions=(unknown_condition,),
+            location=unknown_condition.location,
         )
 
     gaps: list[Finding] = []
     questions: list[Finding] = []
+    met: set[str] = set()
     for requirement in compiled.requirements:
-        verdict, path, value = _check(requirement.checks, data)
-        if verdict is False:
-            location = _locate(source_map, path)
-            gaps.append(Finding(requirement.spec.name, requirement.spec.gap, location, value))
-        elif verdict is None:
-            questions.append(
-                Finding(requirement.spec.name, requirement.spec.ask, _locate(source_map, path))
-            )
+        spec = requirement.spec
+        if spec.after is not None and spec.after not in met:
+            continue  # moot until the requirement it depends on is met
+        verdict = _check(requirement.checks, data, completion)
+        location = _locate(source_map, verdict.where)
+        if verdict.holds is False:
+            gaps.append(Finding(spec.name, spec.gap, location, verdict.value))
+        elif verdict.holds is None:
+            ask = _list_question(verdict, "As listed, " + _lower_first(spec.gap), spec.ask)
+            questions.append(Finding(spec.name, ask, location, field=verdict.field))
+        else:
+            met.add(spec.name)
     if gaps:
         status = Status.GAP
     elif questions:
@@ -136,23 +212,99 @@ def _evaluate_rule(
     )
 
 
-def _check(checks: Checks, data: Mapping[str, Any]) -> tuple[bool | None, Path, Any]:
-    """True if every path holds, False if a stated value fails, None if a value is unstated.
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    holds: bool | None
+    """True if every path holds, False if a stated value fails, None if it cannot be told."""
+    where: Path
+    """Where the verdict was decided (for a question, the field to answer)."""
+    value: Any = None
+    """For a failure, the failing value."""
+    field: str = ""
+    """For a question, the dotted field that answers it."""
+    open_list: str = ""
+    """For a question that asks whether an open list is complete, that list's dotted path."""
 
-    Also returns where the verdict was decided and, for a failure, the failing value.
+
+def _check(checks: Checks, data: Mapping[str, Any], completion: _Completion) -> _Verdict:
+    """Whether the checks hold, with the open world applied to lists.
+
+    A stated value that fails is a failure, unless the programme with every open list
+    completed passes (or no longer states it): then the failure rests on something not being
+    listed, and the answer is a question about that list rather than a gap.
     """
-    missing: Path | None = None
+    unknown: _Verdict | None = None
     for path, validator in checks:
         for where, value in _resolve(data, path):
             if value is _MISSING:
-                if missing is None:
-                    missing = where
+                if unknown is None:
+                    unknown = _Verdict(None, where, field=_dotted(where))
             elif not validator.is_valid(value):
                 _refuse_undecided(validator, value)
-                return False, where, value
-    if missing is not None:
-        return None, missing, None
-    return True, checks[0][0], None
+                if not _fits_when_completed(validator, where, completion):
+                    return _Verdict(False, where, value)
+                if unknown is None or not unknown.open_list:
+                    listed = _open_list_behind(path, completion.open)
+                    target = _list_path(listed) if listed else where
+                    unknown = _Verdict(
+                        None, target, field=listed or _dotted(where), open_list=listed
+                    )
+    if unknown is not None:
+        return unknown
+    return _Verdict(True, checks[0][0])
+
+
+def _fits_when_completed(validator: Any, where: Path, completion: _Completion) -> bool:
+    # Only a stated list, or a fact derived from one, can change when lists are completed.
+    if not completion.open:
+        return False
+    value: Any = completion.view
+    for part in where:
+        value = _step(value, part)
+        if value is _MISSING:
+            return True  # no longer stated once lists are completed: it rests on them
+    return bool(validator.is_valid(value))
+
+
+def _step(value: Any, part: str | int) -> Any:
+    """One step down a path: an item of a list or a key of a mapping, else _MISSING."""
+    if isinstance(part, int):
+        return value[part] if isinstance(value, list) and part < len(value) else _MISSING
+    return value[part] if isinstance(value, dict) and part in value else _MISSING
+
+
+def _open_list_behind(path: tuple[str, ...], open_now: frozenset[str]) -> str:
+    """The open list a failing check at ``path`` rests on: the path itself, a list above it,
+    or a list the derived fact at ``path`` is computed from; "" if none can be named."""
+    dotted = ".".join(part for part in path if part != "*")
+    candidates = [dotted, *LIST_SOURCES.get(dotted, ())]
+    parts = dotted.split(".")
+    candidates += [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+    return next((c for c in candidates if c in open_now), "")
+
+
+def _list_path(dotted: str) -> Path:
+    return tuple(dotted.split("."))
+
+
+def _list_question(verdict: _Verdict, consequence: str, ask: str) -> str:
+    """The question for an unknown verdict: the rule's own, or whether an open list is all."""
+    if not verdict.open_list:
+        return ask
+    *_, name = verdict.open_list.split(".")
+    noun = name.replace("_", " ")
+    return (
+        f"Are these all the {noun} ({verdict.open_list})? {consequence.rstrip('.')}. If the "
+        f"list is complete, write {name}{COMPLETE_SUFFIX}: true beside it."
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _dotted(where: Path) -> str:
+    return ".".join(part for part in where if isinstance(part, str) and part != "*")
 
 
 class UndecidedError(Exception):
@@ -176,6 +328,9 @@ def _locate(source_map: SourceMap, path: Path) -> Location:
     """Where a finding belongs: a derived fact points at the fields it is derived from."""
     if path and path[0] in DERIVED_FROM:
         return source_map.locate((*DERIVED_FROM[str(path[0])], *path[1:]))
+    sources = LIST_SOURCES.get(_dotted(path))
+    if sources:  # a fact derived within a section points at the first list it is derived from
+        return source_map.locate(tuple(sources[0].split(".")))
     return source_map.locate(path)
 
 

@@ -228,6 +228,10 @@ class Finding:
     location: Location
     value: Any = None
     """For a gap, the stated (or derived) value that fails the requirement; None for a question."""
+    field: str = ""
+    """For a question, the dotted field that answers it (a list's path when the question is
+    whether an open list is complete), so one field is asked about once however many rules
+    wait on it."""
 
     def stated(self, limit: int = 80) -> str:
         """The failing value as short text for people, or "" when it adds nothing (a boolean)."""
@@ -297,17 +301,41 @@ class Coverage:
 
     @property
     def assessed(self) -> int:
-        """Rules that count towards coverage: applicable, unwaived and evaluated."""
-        return sum(self.counts.get(s, 0) for s in (Status.PASS, Status.GAP, Status.CANNOT_ASSESS))
+        """Rules that apply, are not waived and were evaluated: met, not met or not known."""
+        return self.met + self.not_met + self.not_known
+
+    @property
+    def met(self) -> int:
+        return self.counts.get(Status.PASS, 0)
+
+    @property
+    def not_met(self) -> int:
+        return self.counts.get(Status.GAP, 0)
+
+    @property
+    def not_known(self) -> int:
+        """Rules the file leaves open: a question, not a failure."""
+        return self.counts.get(Status.CANNOT_ASSESS, 0)
+
+    @property
+    def known(self) -> int:
+        """Rules whose verdict is known: met or not met."""
+        return self.met + self.not_met
 
     @property
     def ratio(self) -> float | None:
-        """Share of assessed rules that pass, or None when no rule in the group is assessed."""
-        return self.counts.get(Status.PASS, 0) / self.assessed if self.assessed else None
+        """Share of the known verdicts that are met, or None when no verdict is known.
+
+        A rule the file leaves open counts neither way: "not known" is not "not met".
+        """
+        return self.met / self.known if self.known else None
 
     def percent(self) -> str:
+        """The share met, over what is known: "60%", "not known" or "n/a" (nothing applies)."""
         ratio = self.ratio
-        return "n/a" if ratio is None else f"{round(ratio * 100)}%"
+        if ratio is not None:
+            return f"{round(ratio * 100)}%"
+        return "not known" if self.not_known else "n/a"
 
 
 @_quick_pickle
@@ -371,6 +399,12 @@ class Report(Generic[RuleT]):
     notices: tuple[Notice, ...] = ()
     rule_packs: tuple[PackIdentity, ...] = ()
     """The packs the rules came from: name, version, digest of their files, shipped or not."""
+    scope: str | None = None
+    """The programme's place in the review's scope (secondary_tertiary, mixed, primary_only),
+    or None when the file does not say which stages it serves."""
+    scope_note: str = ""
+    """What the report says first about the review's scope ("" for a secondary or tertiary
+    programme, or one that does not say): out of scope, or only partly in scope."""
 
     def with_status(self, *statuses: Status) -> list[RuleResult]:
         """Results in any of the given states, most severe rule first, then by id."""

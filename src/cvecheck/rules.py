@@ -139,6 +139,13 @@ class Requirement(_Strict):
     require: Predicate = Field(description="Paths and the JSON Schema each value must satisfy.")
     gap: str = Field(min_length=1, description="What is missing, said when the check fails.")
     ask: str = Field(min_length=1, description="Question to ask when the file does not say.")
+    after: str | None = Field(
+        default=None,
+        pattern=_SLUG.pattern,
+        description="Name of an earlier requirement of the rule this one depends on: it is "
+        "checked (and asked) only once that one is met, so `used: false` does not also ask "
+        "whether the limits of what is used are noted.",
+    )
 
     _valid = field_validator("require")(_check_predicate)
 
@@ -230,6 +237,12 @@ class Rule(_Strict):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"requirement names must be unique: {', '.join(duplicates)}")
+        for index, requirement in enumerate(value):
+            if requirement.after is not None and requirement.after not in names[:index]:
+                raise ValueError(
+                    f"requirement {requirement.name!r}: after {requirement.after!r} must name "
+                    "an earlier requirement of this rule"
+                )
         return value
 
 

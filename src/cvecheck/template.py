@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cvecheck.programme import SCHEMA_VERSION, Programme, programme_json_schema
+from cvecheck.programme.fields import COMPLETE_SUFFIX
 from cvecheck.programme.introspection import (
     list_item_model,
     literal_values,
@@ -34,6 +35,14 @@ CREST review "Countering Violent Extremism Interventions: Contemporary Research"
 How to fill it in:
 - Leave a field empty when the answer is not known yet: cvecheck asks about it (a question).
 - Write false, none or [] only when the programme really lacks something: that is a gap.
+- Lists are open: something not listed is not taken to be missing, so cvecheck asks
+  "are these all?". When a list names every one, write <list>_complete: true beside it (e.g.
+  partners_complete: true). programme.stages is the exception: list every stage.
+- Answer the gate questions first, they decide which rules apply: programme.stages,
+  programme.kinds_of_work, programme.works_with_individuals, programme.online_work,
+  formers.used and formers.roles, community_and_reporting.receives_concerns.
+- The review covers secondary and tertiary work: a programme that is primary prevention only
+  is reported as out of its scope.
 - Delete a section, or leave it empty, if you have nothing to say about it yet.
 - Dates are YYYY-MM-DD. Put text that looks like a number or true/false in quotes ("2.0").
 - Lists take [a, b] on one line, or one "- item" per line.
@@ -47,8 +56,11 @@ def programme_template(schema_ref: str = DEFAULT_SCHEMA_REF, *, tool_version: st
     lines += _comment(GUIDE, "")
     if tool_version:
         lines += ["#", f"# Written by cvecheck {tool_version}."]
-    for name, info in Programme.model_fields.items():
+    for name, info in _in_file_order(Programme):
         lines.append("")
+        if name.endswith(COMPLETE_SUFFIX):
+            lines[-1:] = _trailing(f"{name}:", _complete_guide(name))
+            continue
         if name == "schema_version":
             lines += _comment(info.description or "", "")
             lines.append(f'schema_version: "{SCHEMA_VERSION}"')
@@ -75,8 +87,11 @@ def _field(name: str, info: FieldInfo, indent: str) -> list[str]:
     model = model_of(annotation)
     if model is not None:
         lines.append(f"{indent}{name}:")
-        for child, child_info in model.model_fields.items():
-            lines += _field(child, child_info, indent + "  ")
+        for child, child_info in _in_file_order(model):
+            if child.endswith(COMPLETE_SUFFIX):
+                lines += _trailing(f"{indent}  {child}:", _complete_guide(child))
+            else:
+                lines += _field(child, child_info, indent + "  ")
         return lines
     item_model = list_item_model(annotation)
     lines.append(f"{indent}{name}:")
@@ -84,6 +99,24 @@ def _field(name: str, info: FieldInfo, indent: str) -> list[str]:
         lines.append(f"{indent}  # Each item (remove the # to use it):")
         lines += _item_example(item_model, indent + "  ")
     return lines
+
+
+def _in_file_order(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
+    """The model's fields as the file shows them: each ``<list>_complete`` after its list."""
+    fields = model.model_fields
+    ordered: list[tuple[str, FieldInfo]] = []
+    for name, info in fields.items():
+        if name.endswith(COMPLETE_SUFFIX) and name[: -len(COMPLETE_SUFFIX)] in fields:
+            continue
+        ordered.append((name, info))
+        flag = name + COMPLETE_SUFFIX
+        if flag in fields:
+            ordered.append((flag, fields[flag]))
+    return ordered
+
+
+def _complete_guide(_name: str) -> str:
+    return "true if the list above names them all"
 
 
 def _item_example(model: type[BaseModel], indent: str) -> list[str]:
@@ -105,7 +138,14 @@ def _trailing(code: str, guide: str) -> list[str]:
     if not wrapped:
         return [code]
     first, *rest = wrapped
-    hanging = code[: code.index("#") + 1] + " " * (column - code.index("#") - 1)
+    if "#" in code:
+        hanging = code[: code.index("#") + 1] + " " * (column - code.index("#") - 1)
+    else:  # a live key: the guide's lines continue as comments under the first
+        hanging = (
+            " " * (len(code) - len(code.lstrip()))
+            + "#"
+            + " " * (column - 1 - len(code) + len(code.lstrip()))
+        )
     return [f"{code}  # {first}"] + [f"{hanging}# {line}" for line in rest]
 
 

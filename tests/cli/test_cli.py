@@ -44,7 +44,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_exit_0_when_nothing_reaches_the_threshold(tmp_path: Path) -> None:
     code, out, _ = run("check", "--rules", PACK, write(tmp_path, PASSING))
     assert code == 0
-    assert "Summary: 2 rules: 2 passed, 0 gaps, 0 cannot be assessed" in out
+    assert "Summary: 2 rules: 2 met, 0 not met, 0 not known, 0 not applicable; 0 questions" in out
 
 
 def test_exit_1_for_a_gap_at_the_threshold(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_batch_reports_the_broken_file_and_checks_the_others(tmp_path: Path) -> 
     bad = write(tmp_path, "a: [\n", "bad.yaml")
     code, out, err = run("check", "--rules", PACK, good, bad)
     assert code == 2
-    assert "Summary: 2 rules: 2 passed" in out
+    assert "Summary: 2 rules: 2 met" in out
     assert "Checked 1 of 2 files; 1 could not be checked" in out
     assert f"error: {bad}:2:1: invalid YAML" in err
 

@@ -41,7 +41,7 @@ def statuses(path: Path) -> dict[str, Status]:
 
 SCRIPT = "\n".join(
     [
-        "1 8",  # programme.settings: community, online
+        "y",  # programme.online_work
         "y",  # formers.used
         "y",  # community_and_reporting.receives_concerns
         "y",  # formers.training.before_delivery
@@ -89,7 +89,7 @@ def test_scripted_interview_from_a_new_file_to_no_open_gate(tmp_path: Path) -> N
         "INT001": Status.GAP,
         "INT002": Status.PASS,
         "INT003": Status.GAP,
-        "INT004": Status.GAP,
+        "INT004": Status.CANNOT_ASSESS,
         "INT005": Status.CANNOT_ASSESS,
     }
     text = target.read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def test_scripted_interview_from_a_new_file_to_no_open_gate(tmp_path: Path) -> N
             removed += template[i1:i2]
             added += new[j1:j2]
     assert [line.strip() for line in removed] == [
-        "settings:",
+        "online_work:",
         "used:",
         "before_delivery:",
         "receives_concerns:",
@@ -112,7 +112,7 @@ def test_scripted_interview_from_a_new_file_to_no_open_gate(tmp_path: Path) -> N
         "gender_analysis:",
     ]
     assert [line.strip() for line in added] == [
-        "settings: [community, online]",
+        "online_work: true",
         "used: true",
         "before_delivery: true",
         "- agency: County Police",
@@ -126,11 +126,11 @@ def test_scripted_interview_from_a_new_file_to_no_open_gate(tmp_path: Path) -> N
 def test_an_answer_a_script_cannot_mean_stops_and_keeps_what_came_before(tmp_path: Path) -> None:
     target = tmp_path / "p.yaml"
     target.write_text(programme_template(), encoding="utf-8")
-    result = interview(target, "8\nperhaps\ny\n")
+    result = interview(target, "y\nperhaps\ny\n")
     assert result.returncode == 2
     assert "Stopped at line 2 of the input: Answer y (yes) or n (no)" in result.stdout
     assert "1 answer before it is saved." in result.stdout
-    assert "settings: [online]" in target.read_text(encoding="utf-8")
+    assert "online_work: true" in target.read_text(encoding="utf-8")
     assert "  used:\n" in target.read_text(encoding="utf-8")
 
 
@@ -304,9 +304,9 @@ def test_interactive_interview_at_a_terminal(tmp_path: Path) -> None:
     term = at_terminal(target)
     term.expect("Does the programme include online work?")
     term.expect("> ")
-    term.send("somewhere\n")  # not a choice: asked again
-    term.expect("Type numbers from 1 to 9")
-    term.send("1\n")
+    term.send("somewhere\n")  # not an answer: asked again
+    term.expect("Answer y")
+    term.send("n\n")
     term.expect("Does the programme involve former extremists")
     term.expect("> ")
     term.send("n\n")
@@ -334,7 +334,7 @@ def test_ctrl_c_keeps_the_answers_given_and_leaves_a_valid_file(tmp_path: Path) 
     term = at_terminal(target)
     term.expect("Does the programme include online work?")
     term.expect("> ")
-    term.send("1 8\n")
+    term.send("y\n")
     term.expect("Does the programme involve former extremists")
     term.expect("> ")
     # A person presses Ctrl-C while the prompt waits. Sent within microseconds of the prompt,
@@ -345,7 +345,7 @@ def test_ctrl_c_keeps_the_answers_given_and_leaves_a_valid_file(tmp_path: Path) 
     assert code == 130, term.output
     assert "Interrupted. 1 answer given so far is saved in p.yaml." in term.output
     text = target.read_text(encoding="utf-8")
-    assert "  settings: [community, online]\n" in text
+    assert "  online_work: true\n" in text
     check_text(text, "p.yaml")  # valid, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml"]
 
@@ -354,7 +354,7 @@ def test_sigint_while_writing_never_leaves_a_half_written_file(tmp_path: Path) -
     """Interrupt many times at random moments: the file is always whole and valid."""
     target = tmp_path / "p.yaml"
     target.write_text(programme_template(), encoding="utf-8")
-    script = "1 8\ny\ny\n" + "\n" * 20
+    script = "y\ny\ny\n" + "\n" * 20
     for delay in (0.05, 0.3, 0.6, 0.9):
         process = subprocess.Popen(
             [*CVECHECK, "interview", str(target), "--rules", str(PACK)],

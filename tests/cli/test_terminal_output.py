@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cvecheck.cli import app
+from cvecheck.questions import open_questions
 from cvecheck.reporters import render_reports
 from cvecheck.reporters.layout import Terminal, fill, table, wrap
 from cvecheck.results import Report, Status
@@ -45,11 +46,10 @@ def shown_texts(report: Report) -> list[str]:
         rule = report.rules[result.rule_id]
         if result.status is Status.GAP:
             texts += [g.message for g in result.gaps] + [rule.remediation]
-        if result.status in (Status.GAP, Status.CANNOT_ASSESS):
-            texts += [q.message for q in result.questions]
         if result.status is Status.NOT_APPLICABLE:
             texts.append(result.reason)
-    return texts
+    # Questions are shown once per field, in the words open_questions gives them.
+    return texts + [question.text for question in open_questions(report)]
 
 
 @pytest.fixture
@@ -131,9 +131,11 @@ def test_every_other_command_fits_80_columns(programmes: Path, arguments: list[s
 
 def test_compare_turns_the_matrix_on_its_side_when_it_is_too_wide(programmes: Path) -> None:
     result = narrow.invoke(app, ["compare", "--rules", PACK, "proposals"])
-    assert "Proposals:" in result.stdout and "1: proposals/" in result.stdout
+    # Too narrow for a row per proposal: each proposal becomes a block of its own.
+    assert "\nproposals/asks.yaml\n    " in result.stdout
+    assert_fits(result.stdout)
     wide = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["compare", "--rules", PACK, "proposals"])
-    assert "Proposals:" not in wide.stdout and "all proposals" in wide.stdout
+    assert "\nproposals/asks.yaml\n    " not in wide.stdout and "all proposals" in wide.stdout
 
 
 # --- the layout on its own ----------------------------------------------------------------------
@@ -165,7 +167,7 @@ def test_a_name_longer_than_the_terminal_is_broken_only_after_its_dots() -> None
 
 
 def test_rules_that_share_a_reason_are_listed_once() -> None:
-    outcome = check("programme:\n  name: Offline\n  settings: [community]\n", "p.yaml")
+    outcome = check("programme:\n  name: Offline\n  online_work: false\n", "p.yaml")
     text = render_reports("table", [outcome], Terminal(80))
     not_applicable = text.split("Not applicable")[1]
     reasons = [r.reason for r in outcome.report.results if r.status is Status.NOT_APPLICABLE]  # type: ignore[union-attr]

@@ -18,8 +18,23 @@ def view(fragment: dict[str, Any]) -> dict[str, Any]:
     [
         ({"formers": {"used": True, "roles": ["mentor"]}}, True),
         ({"formers": {"used": True, "roles": ["research_informant", "messenger"]}}, True),
-        ({"formers": {"used": True, "roles": ["research_informant"]}}, False),
+        # roles is an open list: an informant alone does not say no other former delivers
+        (
+            {"formers": {"used": True, "roles": ["research_informant"], "roles_complete": True}},
+            False,
+        ),
+        (
+            {
+                "formers": {
+                    "used": True,
+                    "roles": ["adviser", "shown_in_content"],
+                    "roles_complete": True,
+                }
+            },
+            False,
+        ),
         ({"formers": {"used": True, "roles": []}}, False),
+        ({"formers": {"used": False}}, False),
         ({"staff": [{"role": "mentor", "is_former": True}]}, True),
         # staff who are formers deliver, whatever formers.roles says
         (
@@ -40,6 +55,7 @@ def test_formers_deliver(fragment: dict[str, Any], expected: bool) -> None:
     [
         {},
         {"formers": {"used": True}},
+        {"formers": {"used": True, "roles": ["research_informant"]}},
         {"staff": [{"role": "mentor", "is_former": False}]},
     ],
 )

@@ -25,6 +25,7 @@ STAGES: tuple[str, ...] = (
     "rule_cache",  # checked rule sets remembered on disk
     "waivers",  # reading and applying waivers
     "engine",  # evaluating rules on one programme
+    "questions",  # the open questions of a report, once each, gates first
     "pipeline",  # one file, from text to a Report: the Python API
     "selection",  # --select / --ignore
     "config",  # configuration files and the command line merged

@@ -91,7 +91,9 @@ def test_silence_is_not_absence() -> None:
         ({}, None),
         ({"formers": {"used": False}}, False),
         ({"formers": {"used": False}, "staff": [{"role": "mentor", "is_former": True}]}, True),
-        ({"staff": [{"role": "mentor", "is_former": False}]}, False),
+        # Staff who are not formers say nothing of formers elsewhere, unless that is the team.
+        ({"staff": [{"role": "mentor", "is_former": False}]}, None),
+        ({"staff": [{"role": "mentor", "is_former": False}], "staff_complete": True}, False),
         ({"staff": [{"role": "mentor"}]}, None),
     ],
 )
@@ -103,7 +105,11 @@ def test_uses_formers(fragment: dict[str, object], expected: bool | None) -> Non
     ("fragment", "expected"),
     [
         ({}, None),
-        ({"programme": {"settings": ["community"]}}, False),
+        ({"programme": {"settings": ["community"]}}, None),  # open: online may be unlisted
+        ({"programme": {"settings": ["community"], "settings_complete": True}}, False),
+        ({"programme": {"online_work": False}}, False),
+        ({"programme": {"online_work": False, "settings": ["online"]}}, False),  # explicit wins
+        ({"programme": {"kinds_of_work": ["online_outreach"]}}, True),
         ({"programme": {"settings": ["online"]}}, True),
         ({"delivery": {"components": ["online"]}}, True),
         ({"programme": {"geography": "online_only"}}, True),
@@ -117,10 +123,17 @@ def test_has_online_component(fragment: dict[str, object], expected: bool | None
     ("fragment", "tertiary", "parole", "returnees"),
     [
         ({}, None, None, None),
-        ({"programme": {"stages": ["secondary"], "settings": ["community"]}}, False, False, None),
+        # stages is read as complete; settings is open, so it says yes but not no.
+        ({"programme": {"stages": ["secondary"], "settings": ["community"]}}, False, None, None),
+        (
+            {"programme": {"settings": ["community"], "settings_complete": True}},
+            None,
+            False,
+            None,
+        ),
         ({"programme": {"settings": ["prison", "parole"]}}, True, True, None),
         ({"programme": {"stages": ["tertiary"]}}, True, None, None),
-        ({"programme": {"settings": ["returnees"]}}, False, False, True),
+        ({"programme": {"settings": ["returnees"]}}, None, None, True),
         ({"target_population": {"includes_returnees": False}}, None, None, False),
     ],
 )
@@ -171,12 +184,23 @@ def test_schema_has_no_derived_fields_and_no_required_sections() -> None:
 @pytest.mark.parametrize(
     ("fragment", "expected"),
     [
-        ({}, True),
+        ({}, None),  # not assumed: one gate question
         ({"programme": {"works_with_individuals": True}}, True),
         ({"programme": {"works_with_individuals": False}}, False),
+        ({"programme": {"kinds_of_work": ["case_work", "family_support"]}}, True),
+        ({"programme": {"kinds_of_work": ["campaigns_and_content"]}}, None),
+        (
+            {
+                "programme": {
+                    "kinds_of_work": ["campaigns_and_content"],
+                    "kinds_of_work_complete": True,
+                }
+            },
+            False,
+        ),
     ],
 )
-def test_case_work_is_assumed_unless_a_campaign_says_otherwise(
-    fragment: dict[str, object], expected: bool
+def test_case_work_is_stated_not_assumed(
+    fragment: dict[str, object], expected: bool | None
 ) -> None:
     assert Programme.model_validate(fragment).has_caseload is expected

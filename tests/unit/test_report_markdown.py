@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from cvecheck.questions import open_questions
 from cvecheck.reporters import markdown
 from cvecheck.reporters.document import Paragraph, Table
+from cvecheck.reporters.text import waiting
 from cvecheck.results import Status
 
 from ..reporting import APPROVER, NAME, REASON, outcomes, report_of
@@ -79,7 +81,7 @@ def test_sections_come_in_the_agreed_order() -> None:
     tokens = parse(markdown.render(outcomes()[:1]))
     report = report_of(outcomes(), 0)
     counts = report.counts()
-    questions = sum(len(r.questions) for r in report.with_status(Status.GAP, Status.CANNOT_ASSESS))
+    questions = len(open_questions(report))
     assert headings(tokens, 2) == [
         "Focus areas",
         "Report sections",
@@ -93,10 +95,11 @@ def test_sections_come_in_the_agreed_order() -> None:
 def test_coverage_tables_match_the_report() -> None:
     report = report_of(outcomes(), 0)
     focus, sections, *_ = tables(parse(markdown.render(outcomes()[:1])))
-    assert focus[0][:4] == ["Focus area", "Coverage", "Pass", "Gaps"]
+    assert focus[0][:5] == ["Focus area", "Coverage", "Met", "Not met", "Not known"]
     assert [row[0] for row in focus[1:]] == [c.title for c in report.focus_coverage]
     for row, coverage in zip(focus[1:], report.focus_coverage, strict=True):
         assert row[1] == coverage.percent()
+        assert row[2] == str(coverage.counts[Status.PASS])
         assert row[3] == str(coverage.counts[Status.GAP])
         assert row[4] == str(coverage.counts[Status.CANNOT_ASSESS])
     assert [row[0] for row in sections[1:]] == [c.title for c in report.section_coverage]
@@ -127,13 +130,16 @@ def test_questions_waivers_and_not_applicable_tables() -> None:
     tricky, clean = report_of(found, 0), report_of(found, 1)
     tokens = parse(markdown.render(found))
     all_tables = tables(tokens)
-    questions = next(t for t in all_tables if t[0] == ["Rule", "Question", "Where"])
-    expected = [
-        [r.rule_id, q.message, f"line {q.location.line}"]  # type: ignore[union-attr]
-        for r in tricky.with_status(Status.GAP, Status.CANNOT_ASSESS)
-        for q in r.questions
+    # The questions of the first file, each once, in the order of open_questions.
+    first_file = all_tables[: next(i for i, t in enumerate(all_tables) if "Approved by" in t[0])]
+    asked = [
+        row for t in first_file if t[0] == ["Question", "Rules waiting", "Where"] for row in t[1:]
     ]
-    assert questions[1:] == expected
+    expected = [
+        [flat(q.text), waiting(q.rules), f"line {q.location.line}"]  # type: ignore[union-attr]
+        for q in open_questions(tricky)
+    ]
+    assert asked == expected
     waivers = next(t for t in all_tables if t[0][0] == "Rule" and "Approved by" in t[0])
     assert waivers[1:] == [
         ["REP001", "gap", flat(REASON), APPROVER, "2099-01-01", "programmes/tricky.yaml:13"]
@@ -159,10 +165,17 @@ def test_errors_notices_invalid_files_and_an_overview_first() -> None:
             flat(NAME),
             "gaps to close",
             str(tricky.counts()[Status.GAP]),
-            str(tricky.counts()[Status.CANNOT_ASSESS]),
+            str(len(open_questions(tricky))),
             "1",
         ],
-        ["programmes/clean.yaml", "Clean programme", "rule errors", "0", "0", "0"],
+        [
+            "programmes/clean.yaml",
+            "Clean programme",
+            "rule errors",
+            "0",
+            str(len(open_questions(report_of(found, 1)))),
+            "0",
+        ],
         ["programmes/broken.yaml", "", "could not be checked", "", "", ""],
     ]
 

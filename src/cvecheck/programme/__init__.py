@@ -10,8 +10,11 @@ from cvecheck.programme.errors import validation_issues
 from cvecheck.programme.fields import SCHEMA_VERSION
 from cvecheck.programme.model import (
     DERIVED_FROM,
+    DERIVED_QUESTIONS,
+    QUESTION_FIELD,
     Programme,
     evaluation_view,
+    field_order,
     parse_programme,
     programme_json_schema,
     programme_paths,
@@ -19,9 +22,12 @@ from cvecheck.programme.model import (
 
 __all__ = [
     "DERIVED_FROM",
+    "DERIVED_QUESTIONS",
+    "QUESTION_FIELD",
     "SCHEMA_VERSION",
     "Programme",
     "evaluation_view",
+    "field_order",
     "parse_programme",
     "programme_json_schema",
     "programme_paths",

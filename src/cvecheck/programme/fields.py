@@ -5,10 +5,13 @@ strict base class every section derives from."""
 # field's annotation from its string, about 15 ms of every cold start for 300 fields.
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
+
+from cvecheck.programme.introspection import is_list
 
 SCHEMA_VERSION = "1"
 
@@ -32,9 +35,72 @@ IsoDate = Annotated[date, BeforeValidator(_calendar_date), Strict(False)]
 """A date written as YYYY-MM-DD. The loader keeps dates as text; this parses and checks them."""
 
 
-def stated(description: str, **extra: Any) -> Any:
-    """An optional field: absent means "not stated", which rules report as a question."""
+def stated(description: str, *, closed: bool = False, **extra: Any) -> Any:
+    """An optional field: absent means "not stated", which rules report as a question.
+
+    A list field is open (see ``open_lists``) unless ``closed``: a closed list is read as the
+    whole answer, which only suits a list that states the programme's scope.
+    """
+    if closed:
+        extra["json_schema_extra"] = {CLOSED_MARK: True}
     return Field(default=None, description=description, **extra)
+
+
+CLOSED_MARK = "x-complete-as-written"
+"""Schema mark of a list that is read as complete as written (``programme.stages``)."""
+
+COMPLETE_SUFFIX = "_complete"
+NONE_ITEM = "none"
+"""A list item that states absence (``tools: [none]``), which makes the list complete."""
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def open_lists(cls: type[_M]) -> type[_M]:
+    """Give every open list field of ``cls`` a ``<name>_complete`` sibling.
+
+    A list names what the file's author knows of, not necessarily everything: an item that is
+    not listed is not known to be absent. ``<name>_complete: true`` says the list is the whole
+    answer; ``[]`` (or ``[none]``) states absence. The engine reads every other non-empty
+    list as open (see ``cvecheck.programme.openness``).
+    """
+    extra: dict[str, Any] = {}
+    fields: dict[str, FieldInfo] = cls.__pydantic_fields__
+    for name, info in fields.items():
+        if is_list(info.annotation) and not is_closed(info.json_schema_extra):
+            label = name.replace("_", " ")
+            extra[name + COMPLETE_SUFFIX] = (
+                bool | None,
+                stated(
+                    f"true if {name} lists every one (nothing else applies); leave it out if "
+                    f"there may be {label} not listed."
+                ),
+            )
+    if not extra:
+        return cls
+    built: type[_M] = create_model(
+        cls.__name__, __base__=cls, __module__=cls.__module__, __doc__=cls.__doc__, **extra
+    )
+    return built
+
+
+def is_closed(schema_extra: Any) -> bool:
+    return isinstance(schema_extra, dict) and schema_extra.get(CLOSED_MARK) is True
+
+
+def listed(items: list[Any] | None, complete: bool | None, *values: Any) -> bool | None:
+    """Whether a list holds any of ``values``, tri-state and open-world.
+
+    True if it does; False only if the list states the whole answer (``[]``, ``[none]`` or
+    marked complete); None when it does not say (unstated, or open without them).
+    """
+    if items is None:
+        return None
+    if any(value in items for value in values):
+        return True
+    if not items or NONE_ITEM in items or complete is True:
+        return False
+    return None
 
 
 def any_true(*answers: bool | None) -> bool | None:
@@ -55,3 +121,8 @@ class Section(BaseModel):
     """Base of every block: unknown keys are errors, and YAML 1.1 look-alikes are not coerced."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    def is_complete(self, name: str) -> bool | None:
+        """The ``<name>_complete`` answer beside the list ``name`` (see ``open_lists``)."""
+        answer = getattr(self, name + COMPLETE_SUFFIX, None)
+        return answer if isinstance(answer, bool) else None

@@ -91,3 +91,21 @@ def list_item_model(annotation: Any) -> type[BaseModel] | None:
     if get_origin(annotation) is list:
         return model_of(unwrap(get_args(annotation)[0]))
     return None
+
+
+def declaration_order(root: type[BaseModel]) -> dict[str, int]:
+    """Every dotted path under ``root`` (lists' items without ``[*]``) -> its place in the
+    file's order, depth first as the template writes it; derived facts after their siblings."""
+    order: dict[str, int] = {}
+
+    def walk(prefix: str, model: type[BaseModel]) -> None:
+        fields: dict[str, Any] = {n: f.annotation for n, f in model.model_fields.items()}
+        fields.update({n: f.return_type for n, f in model.model_computed_fields.items()})
+        for name, annotation in fields.items():
+            order.setdefault(prefix + name, len(order))
+            nested = nested_model(annotation)
+            if nested is not None:
+                walk(prefix + name + ".", nested)
+
+    walk("", root)
+    return order

@@ -5,14 +5,15 @@ and wrong types are input errors with a line and column (see ``parse_programme``
 combine several sections are computed fields of the root, so rules stay data.
 """
 
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import ConfigDict, ValidationError, computed_field
 
 from cvecheck.loader import Loaded
 from cvecheck.programme.errors import validation_issues
-from cvecheck.programme.fields import Section, stated
-from cvecheck.programme.introspection import model_paths
+from cvecheck.programme.fields import Section, listed, open_lists, stated
+from cvecheck.programme.introspection import declaration_order, model_paths
 from cvecheck.programme.sections import (
     CommunityAndReporting,
     Continuity,
@@ -37,6 +38,7 @@ from cvecheck.results import InputError
 # --- the whole programme ---------------------------------------------------------------------
 
 
+@open_lists
 class Programme(Section):
     """A description of one secondary or tertiary intervention programme."""
 
@@ -70,9 +72,22 @@ class Programme(Section):
     gender: Gender | None = stated("Gendered approaches.")
     continuity: Continuity | None = stated("Delivery under disruption.")
     waivers: list[WaiverEntry] | None = stated(
-        "Gaps accepted for now, each with reason, approver and expiry date."
+        "Gaps accepted for now, each with reason, approver and expiry date.", closed=True
     )
-    sources: list[SourceLink] | None = stated("Documents behind this description.")
+    sources: list[SourceLink] | None = stated("Documents behind this description.", closed=True)
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Derived: whether the programme is within the review's scope: "
+        "secondary_tertiary, mixed (also primary prevention) or primary_only."
+    )
+    @property
+    def review_scope(self) -> Literal["secondary_tertiary", "mixed", "primary_only"] | None:
+        stages = self.programme.stages if self.programme else None
+        if not stages:
+            return None
+        if all(stage == "primary" for stage in stages):
+            return "primary_only"
+        return "mixed" if "primary" in stages else "secondary_tertiary"
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether formers take part (formers.used, or any staff is_former)."
@@ -83,57 +98,79 @@ class Programme(Section):
             return True
         if self.formers is not None and self.formers.used is not None:
             return self.formers.used
-        if self.staff and all(member.is_former is False for member in self.staff):
+        # Staff who are all not formers say nothing of formers elsewhere unless the staff
+        # list is the whole team.
+        if (
+            self.staff
+            and self.is_complete("staff")
+            and all(member.is_former is False for member in self.staff)
+        ):
             return False
         return None
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Derived: whether formers work with participants or audiences, i.e. are on "
-        "the staff or hold a role other than research informant."
+        description="Derived: whether formers deliver to participants or audiences (mentor, "
+        "counsellor, messenger, trainer, online outreach, or on the staff), as against only "
+        "advising, being consulted or appearing in existing content."
     )
     @property
     def formers_deliver(self) -> bool | None:
-        # A former who only informs research or design faces no audience, so the rules on
-        # credibility, teaching skills and supervision of delivery do not concern them.
+        # A former who only advises, informs research or appears in material the programme
+        # reuses faces no audience, so the rules on training, credibility, motivations,
+        # safety and supervision of delivery do not concern them.
         if self.staff and any(member.is_former for member in self.staff):
             return True
-        roles = self.formers.roles if self.formers else None
-        if roles is None:
-            return None
-        return any(role != "research_informant" for role in roles)
+        if self.uses_formers is False:
+            return False
+        formers = self.formers
+        roles = formers.roles if formers else None
+        return listed(roles, formers.is_complete("roles") if formers else None, *DELIVERING_ROLES)
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Derived: whether the programme works with individual cases; true unless "
-        "programme.works_with_individuals is false."
+        description="Derived: whether the programme works with individual cases: "
+        "programme.works_with_individuals, or case_work in programme.kinds_of_work. Not assumed."
     )
     @property
-    def has_caseload(self) -> bool:
-        # Secondary and tertiary interventions work with individuals by definition; only a
-        # campaign or awareness programme that says so is exempt from the case-work rules.
-        return not (self.programme is not None and self.programme.works_with_individuals is False)
+    def has_caseload(self) -> bool | None:
+        info = self.programme
+        if info is None:
+            return None
+        kinds = listed(info.kinds_of_work, info.is_complete("kinds_of_work"), "case_work")
+        if info.works_with_individuals is not None:
+            return info.works_with_individuals  # the explicit answer wins, as for online work
+        return kinds
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Derived: whether the programme has an online component."
+        description="Derived: whether the programme does online work: programme.online_work, "
+        "or online in settings, components or kinds of work, or online-only reach."
     )
     @property
     def has_online_component(self) -> bool | None:
-        settings = self.programme.settings if self.programme else None
-        components = self.delivery.components if self.delivery else None
-        if (settings and "online" in settings) or (components and "online" in components):
+        info = self.programme
+        delivery = self.delivery
+        signs = [
+            listed(info.settings, info.is_complete("settings"), "online") if info else None,
+            listed(info.kinds_of_work, None, "online_outreach") if info else None,
+            listed(delivery.components, None, "online") if delivery else None,
+            True if info is not None and info.geography == "online_only" else None,
+            True if self.online is not None and self.online.components else None,
+        ]
+        # The explicit answer wins, so completing an open list never overrides it.
+        if info is not None and info.online_work is not None:
+            return info.online_work
+        if any(sign is True for sign in signs):
             return True
-        if self.programme and self.programme.geography == "online_only":
-            return True
-        return False if settings is not None else None
+        return False if signs[0] is False else None
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme works with people on parole or probation."
     )
     @property
     def works_with_parole(self) -> bool | None:
-        settings = self.programme.settings if self.programme else None
-        if settings is None:
+        info = self.programme
+        if info is None:
             return None
-        return "parole" in settings or "probation" in settings
+        return listed(info.settings, info.is_complete("settings"), "parole", "probation")
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme works with returnees from conflict zones."
@@ -142,11 +179,9 @@ class Programme(Section):
     def works_with_returnees(self) -> bool | None:
         settings = self.programme.settings if self.programme else None
         population = self.target_population.includes_returnees if self.target_population else None
-        if population or (settings and "returnees" in settings):
-            return True
-        if population is False:
-            return False
-        return None
+        if population is not None:
+            return population  # the explicit answer wins over an open settings list
+        return True if settings and "returnees" in settings else None
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme is tertiary (stage, or a prison/parole setting)."
@@ -154,25 +189,63 @@ class Programme(Section):
     @property
     def is_tertiary(self) -> bool | None:
         info = self.programme
-        if info is None or (info.stages is None and info.settings is None):
+        if info is None:
             return None
-        if info.stages and "tertiary" in info.stages:
-            return True
-        settings = info.settings or []
-        return any(s in settings for s in ("prison", "probation", "parole"))
+        if info.stages:
+            # programme.stages is read as complete, so a stated list decides.
+            return "tertiary" in info.stages
+        return True if listed(info.settings, None, "prison", "probation", "parole") else None
+
+
+DELIVERING_ROLES = ("mentor", "counsellor", "messenger", "trainer", "online_outreach")
+"""Formers' roles that put them in front of participants or audiences."""
 
 
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "uses_formers": ("formers",),
+    "review_scope": ("programme", "stages"),
     "formers_deliver": ("formers", "roles"),
     "has_caseload": ("programme", "works_with_individuals"),
-    "has_online_component": ("programme", "settings"),
+    "has_online_component": ("programme", "online_work"),
     "works_with_parole": ("programme", "settings"),
     "works_with_returnees": ("target_population", "includes_returnees"),
     "is_tertiary": ("programme", "stages"),
 }
 """Where in a file the facts behind each top-level derived field are stated, so a question
 about one points at the place to answer it rather than at the top of the file."""
+
+
+DERIVED_QUESTIONS: dict[str, str] = {
+    "uses_formers": "Does the programme involve former extremists in any role (formers.used)?",
+    "formers_deliver": "Do formers deliver to participants or audiences (as mentors, "
+    "counsellors, messengers, trainers or online outreach), or do they only advise, inform "
+    "research or appear in existing content? List their roles (formers.roles) and, if that is "
+    "all of them, write roles_complete: true.",
+    "has_caseload": "Does the programme do one-to-one case work with referred people? Write "
+    "programme.works_with_individuals: true or false, or list the kinds of work "
+    "(programme.kinds_of_work).",
+    "has_online_component": "Does the programme do any online work? Write "
+    "programme.online_work: true or false.",
+    "works_with_parole": "Does the programme work with people on parole or probation? List "
+    "parole or probation in programme.settings, or write settings_complete: true.",
+    "works_with_returnees": "Does the programme support people returning from conflict zones "
+    "(target_population.includes_returnees)?",
+    "programme.stages": "Which prevention stages does the programme serve: primary, secondary, "
+    "tertiary (programme.stages)?",
+}
+"""One wording for each derived gate, whichever rule asks it, naming the field that answers."""
+
+QUESTION_FIELD: dict[str, str] = {
+    "is_tertiary": "programme.stages",
+    "review_scope": "programme.stages",
+}
+"""Derived facts answered by one stated field: asked about as that field, so it is asked once."""
+
+
+@cache
+def field_order() -> dict[str, int]:
+    """Each dotted field's place in the file's order (for sorting questions)."""
+    return declaration_order(Programme)
 
 
 def parse_programme(loaded: Loaded) -> Programme:

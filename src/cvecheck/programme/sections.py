@@ -9,11 +9,28 @@ from typing import Literal
 
 from pydantic import Field, computed_field
 
-from cvecheck.programme.fields import IsoDate, Section, any_true, non_empty, stated
+from cvecheck.programme.fields import (
+    IsoDate,
+    Section,
+    any_true,
+    listed,
+    non_empty,
+    open_lists,
+    stated,
+)
 
 # --- programme -----------------------------------------------------------------------------
 
 Stage = Literal["primary", "secondary", "tertiary"]
+WorkKind = Literal[
+    "case_work",
+    "family_support",
+    "group_work",
+    "campaigns_and_content",
+    "online_outreach",
+    "training_professionals",
+    "research",
+]
 Setting = Literal[
     "community",
     "school",
@@ -34,11 +51,13 @@ class Owner(Section):
     )
 
 
+@open_lists
 class Funding(Section):
     sources: list[str] | None = stated("Who funds the programme.")
     secured_until: IsoDate | None = stated("Date until which funding is secured (YYYY-MM-DD).")
 
 
+@open_lists
 class ProgrammeInfo(Section):
     id: str | None = stated("A short identifier for the programme, stable across versions.")
     name: str | None = stated("The programme's name.")
@@ -54,16 +73,26 @@ class ProgrammeInfo(Section):
     start_date: IsoDate | None = stated("When delivery started or will start (YYYY-MM-DD).")
     stages: list[Stage] | None = stated(
         "Prevention stages served: secondary (people at risk) and/or tertiary (people already "
-        "involved, incl. prison and parole). Primary prevention is out of scope for most rules."
+        "involved, incl. prison and parole). Read as complete: list every stage. The review "
+        "covers secondary and tertiary work; a programme that is primary prevention only is "
+        "out of its scope.",
+        closed=True,
     )
-    settings: list[Setting] | None = stated(
-        "Where the programme works. List every setting; one that is not listed counts as absent."
+    kinds_of_work: list[WorkKind] | None = stated(
+        "What kinds of work the programme does. case_work is one-to-one work with referred "
+        "people (mentoring, counselling, case management); online_outreach is one-to-one "
+        "contact online."
     )
     works_with_individuals: bool | None = stated(
         "Does the programme work with individual people as cases (referrals, mentoring, "
-        "one-to-one support)? Assumed yes when not stated, since secondary and tertiary "
-        "interventions do; write false for a campaign or awareness work only."
+        "one-to-one support)? Not assumed: write true or false, or list case_work in "
+        "kinds_of_work."
     )
+    online_work: bool | None = stated(
+        "Does the programme do any online work (campaigns, adverts, outreach, chat, "
+        "moderation)? Write true or false; the online rules wait on this answer."
+    )
+    settings: list[Setting] | None = stated("Where the programme works.")
     participation: Literal["voluntary", "mandated", "mixed"] | None = stated(
         "Whether people take part voluntarily or under a mandate (e.g. licence conditions)."
     )
@@ -115,6 +144,7 @@ class IdeologyHandling(Section):
     )
 
 
+@open_lists
 class TargetPopulation(Section):
     description: str | None = stated("Who the programme is for, in plain words.")
     age_range: AgeRange | None = stated("Ages served.")
@@ -183,6 +213,7 @@ class FormerInsights(Section):
     )
 
 
+@open_lists
 class NeedsAssessment(Section):
     method: str | None = stated("How needs are assessed (e.g. case-formulation interview).")
     core_needs_considered: list[CoreNeed] | None = stated(
@@ -239,11 +270,13 @@ class Dose(Section):
     duration_months: int | None = stated("Typical length of support in months.", ge=0)
 
 
+@open_lists
 class ExitAndAftercare(Section):
     post_exit_review: bool | None = stated("Is each case reviewed after it leaves the programme?")
     months: list[int] | None = stated("Months after exit at which reviews take place.")
 
 
+@open_lists
 class Delivery(Section):
     rationale_theory: str | None = stated("Why the approach should work (theory, evidence).")
     components: list[Component] | None = stated("What the programme delivers.")
@@ -278,6 +311,7 @@ StaffRole = Literal[
 ]
 
 
+@open_lists
 class StaffTraining(Section):
     topics: list[str] | None = stated("Training topics.")
     hours: int | None = stated("Hours of training.", ge=0)
@@ -316,6 +350,7 @@ class FormerSelection(Section):
     background_check: bool | None = stated("Is a background check done?")
 
 
+@open_lists
 class FormerRiskAndWellbeing(Section):
     physical_safety_plan: bool | None = stated(
         "Is there a plan for the physical risks a former may face (threats, retaliation)?"
@@ -350,6 +385,7 @@ class Supervision(Section):
     by: str | None = stated("Who supervises them.")
 
 
+@open_lists
 class Formers(Section):
     used: bool | None = stated("Does the programme involve former extremists in any role?")
     roles: (
@@ -361,10 +397,17 @@ class Formers(Section):
                 "trainer",
                 "research_informant",
                 "online_outreach",
+                "adviser",
+                "shown_in_content",
             ]
         ]
         | None
-    ) = stated("What formers do.")
+    ) = stated(
+        "What formers do. Delivering roles: mentor, counsellor, messenger (in direct contact "
+        "with an audience), trainer, online_outreach. Not delivering: adviser (advises staff "
+        "or design), research_informant (interviewed or consulted), shown_in_content (appears "
+        "in existing material the programme uses)."
+    )
     selection: FormerSelection | None = stated("How formers are selected.")
     risk_and_wellbeing: FormerRiskAndWellbeing | None = stated(
         "Risks to formers and their support."
@@ -407,6 +450,7 @@ class CommunityWork(Section):
         return any_true(self.resilience_building, self.intercommunity_dialogue)
 
 
+@open_lists
 class SocialEcology(Section):
     individual: bool | None = stated("Does it address individual risk and protective factors?")
     family: FamilyWork | None = stated("Work with families.")
@@ -487,6 +531,7 @@ class Partner(Section):
     role: str | None = stated("What the partner contributes.")
 
 
+@open_lists
 class CasePanel(Section):
     exists: bool | None = stated("Is there a multi-agency panel that discusses cases?")
     chair: str | None = stated("Who chairs it.")
@@ -500,6 +545,7 @@ class InformationSharing(Section):
     consent_model: str | None = stated("When consent is sought (free text).")
 
 
+@open_lists
 class Escalation(Section):
     exists: bool | None = stated("Is there a written route for escalating rising risk?")
     to: list[Literal["police", "security_service", "safeguarding", "health"]] | None = stated(
@@ -532,6 +578,7 @@ NeedKind = Literal[
 ]
 
 
+@open_lists
 class MultiAgency(Section):
     lead_agency: str | None = stated("Agency accountable for the programme.")
     coordinator: Coordinator | None = stated("Who coordinates partners day to day.")
@@ -587,6 +634,7 @@ class PostReportingSupport(Section):
     )
 
 
+@open_lists
 class ProceduralJustice(Section):
     reporter_treatment_standard: bool | None = stated(
         "Is there a written standard for treating people who report fairly and respectfully?"
@@ -608,6 +656,7 @@ class ProceduralJustice(Section):
     )
 
 
+@open_lists
 class CommunityAndReporting(Section):
     receives_concerns: bool | None = stated(
         "Does the programme receive concerns raised by family, friends or community members?"
@@ -688,11 +737,13 @@ class CoDesign(Section):
     in_delivery: bool | None = stated("Does the target group help deliver them?")
 
 
+@open_lists
 class StaffOnlineTraining(Section):
     provided: bool | None = stated("Do staff who work online receive formal training for it?")
     topics: list[str] | None = stated("Training topics.")
 
 
+@open_lists
 class OnlineOfflineIntegration(Section):
     handoff_to_offline: bool | None = stated(
         "Can someone engaged online be handed on to offline support?"
@@ -707,6 +758,7 @@ class OutcomeMeasure(Section):
     type: OutcomeType = Field(description="Kind of measure; reach and engagement are not impact.")
 
 
+@open_lists
 class OnlineEvaluation(Section):
     metrics_reported: list[OnlineMetric] | None = stated(
         "Platform figures reported (views, clicks...). These measure reach, not impact."
@@ -726,6 +778,7 @@ class OnlineEvaluation(Section):
     )
 
 
+@open_lists
 class Online(Section):
     components: (
         list[
@@ -767,9 +820,14 @@ class Online(Section):
     )
     @property
     def uses_alternative_platforms(self) -> bool | None:
-        if self.platforms is None:
-            return None
-        return any(p.category != "mainstream" and p.category != "search" for p in self.platforms)
+        categories = None if self.platforms is None else [p.category for p in self.platforms]
+        return listed(
+            categories,
+            self.is_complete("platforms"),
+            "alternative",
+            "encrypted_messaging",
+            "gaming",
+        )
 
 
 # --- risk ------------------------------------------------------------------------------------
@@ -796,6 +854,7 @@ class Accountability(Section):
     )
 
 
+@open_lists
 class RiskAssessment(Section):
     tools: list[RiskTool] | None = stated("Structured tools used; `[none]` if none.")
     assessors_trained: bool | None = stated("Are assessors trained in the tools they use?")
@@ -848,6 +907,7 @@ class Parole(Section):
     )
 
 
+@open_lists
 class Returnees(Section):
     cross_field_expertise: (
         list[Literal["refugee_research", "war_affected_communities", "trauma", "child_protection"]]
@@ -875,6 +935,7 @@ class TheoryOfChange(Section):
     link: str | None = stated("Where it can be read.")
 
 
+@open_lists
 class Evaluation(Section):
     theory_of_change: TheoryOfChange | None = stated("The programme's theory of change.")
     outcome_measures: list[OutcomeMeasure] | None = stated("Outcomes measured; `[]` if none.")

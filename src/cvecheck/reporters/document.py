@@ -12,14 +12,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cvecheck.reporters.text import STATUS_LABEL, summary_line, where
+from cvecheck.engine import SCOPE_REASON
+from cvecheck.questions import gate_count, grouped, open_questions
+from cvecheck.reporters.text import (
+    COVERAGE_HEADERS,
+    COVERAGE_NOTE,
+    STATUS_LABEL,
+    coverage_cells,
+    summary_line,
+    waiting,
+    where,
+)
 from cvecheck.results import Coverage, FileOutcome, Location, Report, Status
 
 CAVEAT = (
     "This report shows how far the programme description follows the recommendations of the "
     "CREST review. It does not predict whether the programme will be effective or safe."
 )
-COVERAGE_NOTE = "Coverage = rules passed / rules that apply and are not waived."
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +134,8 @@ def _file_report(report: Report, anchor: str) -> list[Block]:
                 f" cvecheck {report.tool_version}",
             )
         ),
-        Paragraph((Strong("Summary:"), f" {summary_line(report.counts())}.")),
+        *([Paragraph((Strong("Scope:"), f" {report.scope_note}"))] if report.scope_note else []),
+        Paragraph((Strong("Summary:"), f" {summary_line(report)}.")),
         Paragraph((CAVEAT,)),
         Heading(2, "Focus areas"),
         Paragraph((COVERAGE_NOTE,)),
@@ -148,25 +158,9 @@ def _file_report(report: Report, anchor: str) -> list[Block]:
 
 
 def _coverage_table(heading: str, groups: Sequence[Coverage]) -> Table:
-    rows = tuple(
-        (
-            group.title,
-            group.percent(),
-            *(
-                str(group.counts.get(status, 0))
-                for status in (
-                    Status.PASS,
-                    Status.GAP,
-                    Status.CANNOT_ASSESS,
-                    Status.NOT_APPLICABLE,
-                    Status.WAIVED,
-                )
-            ),
-        )
-        for group in groups
-    )
-    headers = (heading, "Coverage", "Pass", "Gaps", "Questions", "Not applicable", "Waived")
-    return Table(headers, rows, (False,) + (True,) * 6)
+    rows = tuple((group.title, *coverage_cells(group)) for group in groups)
+    headers = (heading, *(h[:1].upper() + h[1:] for h in COVERAGE_HEADERS))
+    return Table(headers, rows, (False,) + (True,) * len(COVERAGE_HEADERS))
 
 
 def at(report: Report, location: Location | None) -> str:
@@ -213,19 +207,27 @@ def _gaps(report: Report) -> list[Block]:
 
 
 def _questions(report: Report) -> list[Block]:
-    rows = tuple(
-        (result.rule_id, finding.message, at(report, finding.location))
-        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
-        for finding in result.questions
-    )
-    heading = Heading(2, f"Questions to answer ({len(rows)})")
-    if not rows:
+    questions = open_questions(report)
+    heading = Heading(2, f"Questions to answer ({len(questions)})")
+    if not questions:
         return [heading, Paragraph(("None: the file answers everything the rules ask.",))]
-    return [
-        heading,
-        Paragraph(("The file does not say. Answer these in the programme description:",)),
-        Table(("Rule", "Question", "Where"), rows, (False, False, False), ("id", "", "id")),
-    ]
+    gates = gate_count(questions)
+    intro = "The file does not say. Answer these in the programme description"
+    intro += (
+        f", the {gates} gate questions first: their answers decide which rules apply."
+        if gates
+        else "."
+    )
+    blocks: list[Block] = [heading, Paragraph((intro,))]
+    for group in grouped(questions):
+        rows = tuple((q.text, waiting(q.rules), at(report, q.location)) for q in group.questions)
+        blocks += [
+            Heading(3, group.title),
+            Table(
+                ("Question", "Rules waiting", "Where"), rows, (False, False, False), ("", "", "id")
+            ),
+        ]
+    return blocks
 
 
 def _waivers(report: Report) -> list[Block]:
@@ -253,6 +255,8 @@ def _not_applicable(report: Report) -> list[Block]:
     heading = Heading(2, f"Not applicable ({len(results)})")
     if not results:
         return [heading, Paragraph(("None: every rule applies to this programme.",))]
+    if all(r.reason == SCOPE_REASON for r in results):
+        return [heading, Paragraph((f"Every rule: {SCOPE_REASON}.",))]
     rows = tuple(
         (r.rule_id, report.rules[r.rule_id].title, r.reason, at(report, r.location))
         for r in results
@@ -304,7 +308,7 @@ def _overview(outcomes: Sequence[FileOutcome]) -> list[Block]:
                 report.programme_name or "",
                 verdict(report),
                 str(counts[Status.GAP]),
-                str(counts[Status.CANNOT_ASSESS]),
+                str(len(open_questions(outcome.report))),
                 str(counts[Status.WAIVED]),
                 "",
             )

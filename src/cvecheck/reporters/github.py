@@ -42,6 +42,10 @@ class GithubAnnotations:
 
 def _report(report: Report) -> list[str]:
     lines: list[str] = []
+    if report.scope_note:
+        level = "warning" if report.scope == "primary_only" else "notice"
+        title = "cvecheck: out of scope" if report.scope == "primary_only" else "cvecheck: scope"
+        lines.append(command(level, Location(report.file), title, report.scope_note))
     for result in report.with_status(Status.GAP):
         rule = report.rules[result.rule_id]
         location = result.location or Location(report.file)

@@ -154,7 +154,7 @@ def _chart(title: str, groups: Sequence[Coverage]) -> str:
     rows = "\n".join(_bar(group) for group in groups)
     legend = "".join(
         f'<span class="key {css}"></span>{label}'
-        for css, label in (("pass", "pass"), ("gap", "gap"), ("question", "question"))
+        for css, label in (("pass", "met"), ("gap", "not met"), ("question", "not known"))
     )
     return (
         f'<figure class="chart">\n<figcaption>{escape(title)}</figcaption>\n{rows}\n'
@@ -171,8 +171,8 @@ def _bar(group: Coverage) -> str:
         if assessed and counts[status]
     )
     described = (
-        f"{group.percent()} coverage: {counts[Status.PASS]} pass, {counts[Status.GAP]} gaps, "
-        f"{counts[Status.CANNOT_ASSESS]} questions"
+        f"{group.percent()} of known verdicts met: {counts[Status.PASS]} met, "
+        f"{counts[Status.GAP]} not met, {counts[Status.CANNOT_ASSESS]} not known"
         if assessed
         else "no rule applies"
     )

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cvecheck import __version__
+from cvecheck.questions import Question, open_questions
 from cvecheck.results import (
     Coverage,
     Evidence,
@@ -119,7 +120,9 @@ def _file(outcome: FileOutcome[RecordedRule]) -> dict[str, Any]:
             "status": "invalid",
             "programme": {"name": "", "sha256": ""},
             "errors": [_issue(issue) for issue in outcome.issues],
+            "scope": {"review_scope": None, "note": ""},
             "summary": dict.fromkeys((s.value for s in Status), 0),
+            "questions": [],
             "coverage": {"focus_areas": [], "sections": []},
             "results": [],
             "notices": [],
@@ -129,7 +132,9 @@ def _file(outcome: FileOutcome[RecordedRule]) -> dict[str, Any]:
         "status": "checked",
         "programme": {"name": report.programme_name, "sha256": report.programme_hash},
         "errors": [],
+        "scope": {"review_scope": report.scope, "note": report.scope_note},
         "summary": {status.value: count for status, count in report.counts().items()},
+        "questions": [_question(q) for q in open_questions(report)],
         "coverage": {
             "focus_areas": [_coverage(c) for c in report.focus_coverage],
             "sections": [_coverage(c) for c in report.section_coverage],
@@ -145,7 +150,21 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
         "id": coverage.key,
         "title": coverage.title,
         "coverage": None if ratio is None else round(ratio, 4),
+        "met": coverage.met,
+        "not_met": coverage.not_met,
+        "not_known": coverage.not_known,
         "counts": {status.value: coverage.counts.get(status, 0) for status in Status},
+    }
+
+
+def _question(question: Question) -> dict[str, Any]:
+    return {
+        "field": question.field,
+        "question": question.text,
+        "gate": question.gate,
+        "section": question.section,
+        "rules": list(question.rules),
+        "location": _location(question.location),
     }
 
 
@@ -188,6 +207,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "location": _location(finding.location),
         "value": finding.value,
+        "field": finding.field,
     }
 
 
@@ -315,6 +335,7 @@ class _SavedFinding(_Saved):
     message: str
     location: _SavedLocation
     value: Any
+    field: str = ""
 
 
 class _SavedWaiver(_Saved):
@@ -372,9 +393,15 @@ class _SavedCoverages(_Saved):
     sections: list[_SavedCoverage]
 
 
+class _SavedScope(_Saved):
+    review_scope: str | None = None
+    note: str = ""
+
+
 class _SavedFile(_Saved):
     path: str
     status: str
+    scope: _SavedScope = _SavedScope()
     programme: _SavedProgramme
     errors: list[_SavedIssue]
     coverage: _SavedCoverages
@@ -426,6 +453,8 @@ def _outcome(
             for n in entry.notices
         ),
         rule_packs=packs,
+        scope=entry.scope.review_scope,
+        scope_note=entry.scope.note,
     )
     return FileOutcome(path, report)
 
@@ -471,7 +500,7 @@ def _read_result(result: _SavedResult, path: str) -> RuleResult:
 
 def _read_finding(finding: _SavedFinding, path: str) -> Finding:
     location = _read_location(finding.location, path)
-    return Finding(finding.requirement, finding.message, location, finding.value)
+    return Finding(finding.requirement, finding.message, location, finding.value, finding.field)
 
 
 def _read_issue(issue: _SavedIssue, path: str) -> Issue:

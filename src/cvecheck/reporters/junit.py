@@ -59,8 +59,12 @@ def _report_suite(report: Report) -> ET.Element:
             "programme.sha256": report.programme_hash,
             "ruleset.version": report.ruleset_version,
             "cvecheck.version": report.tool_version or __version__,
+            **({"review.scope": report.scope_note} if report.scope_note else {}),
         },
     )
+    if report.scope_note:
+        # Said before the cases too: CI test views show a suite's output beside its name.
+        ET.SubElement(suite, "system-out").text = clean(report.scope_note)
     for result in report.results:
         suite.append(_case(report, result))
     _count(suite, [suite])

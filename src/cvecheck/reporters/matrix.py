@@ -15,14 +15,16 @@ from dataclasses import dataclass
 
 from cvecheck.escaping import csv_cell, markdown, markdown_code, one_line
 from cvecheck.escaping import html as escape
+from cvecheck.questions import open_questions
 from cvecheck.reporters import layout
 from cvecheck.reporters.layout import Terminal
 from cvecheck.results import Coverage, FileOutcome, Issue, Status
 
 LEGEND = (
-    "Cells: coverage (rules passed / rules assessed), then g = gaps, q = questions "
-    "(the file does not say), w = waived. n/a: no rule in the area applies; -: the area has no "
-    "rules."
+    "Cells: coverage (rules met / rules whose verdict is known), then m = met, g = not met "
+    "(gaps), q = not known (the file does not say), w = waived. not known: no verdict is known "
+    "yet; n/a: no rule in the area applies; -: the area has no rules. Questions: each field "
+    "once."
 )
 
 
@@ -45,6 +47,8 @@ class Row:
     gaps: int = 0
     questions: int = 0
     error: str = ""
+    note: str = ""
+    """Said beside the proposal in every view: that it is out of the review's scope."""
 
     @property
     def checked(self) -> bool:
@@ -102,13 +106,15 @@ def build(outcomes: Sequence[FileOutcome]) -> Matrix:
             for key, column in columns.items()
         )
         counts = report.counts()
+        note = "out of scope: primary prevention only" if report.scope == "primary_only" else ""
         rows.append(
             Row(
                 one_line(outcome.path),
                 one_line(report.programme_name),
                 cells,
                 counts[Status.GAP],
-                counts[Status.CANNOT_ASSESS],
+                len(open_questions(report)),
+                note=note,
             )
         )
     return Matrix(tuple(columns.values()), tuple(rows))
@@ -120,12 +126,18 @@ def _issue_text(issue: Issue) -> str:
 
 
 def cell_text(cell: Coverage) -> str:
-    """``67% 1g 2q``: coverage, then the counts that need attention."""
+    """``67% 2m 1g 2q``: coverage over what is known, then the counts."""
     counts = cell.counts
     if not any(counts.values()):
         return "-"
     parts = [cell.percent()]
-    for status, mark in ((Status.GAP, "g"), (Status.CANNOT_ASSESS, "q"), (Status.WAIVED, "w")):
+    marks = (
+        (Status.PASS, "m"),
+        (Status.GAP, "g"),
+        (Status.CANNOT_ASSESS, "q"),
+        (Status.WAIVED, "w"),
+    )
+    for status, mark in marks:
         if counts.get(status, 0):
             parts.append(f"{counts[status]}{mark}")
     if counts.get(Status.ERROR, 0):
@@ -173,7 +185,8 @@ def render_table(outcomes: Sequence[FileOutcome], terminal: Terminal | None = No
     body: list[list[str]] = []
     for row in matrix.rows:
         if row.checked:
-            body.append([row.path, *(cell_text(c) for c in row.cells), *_summary_cells(row)])
+            label = row.path + (f"\n({row.note})" if row.note else "")
+            body.append([label, *(cell_text(c) for c in row.cells), *_summary_cells(row)])
         else:
             body.append([row.path, "invalid", *[""] * (len(matrix.columns) - 1), "", ""])
     if _several_checked(matrix):
@@ -270,7 +283,8 @@ def render_csv(outcomes: Sequence[FileOutcome]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in matrix.rows:
-        line = [row.path, row.name, "checked" if row.checked else "invalid", row.error]
+        status = ("out of scope" if row.note else "checked") if row.checked else "invalid"
+        line = [row.path, row.name, status, row.error]
         for cell in row.cells:
             if not row.checked:
                 line += ["", "", "", ""]
@@ -298,6 +312,7 @@ def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
     lines.append("|" + "---|" + "---:|" * (len(headers) - 1))
     for row in matrix.rows:
         label = f"`{markdown_code(row.path)}`" + (f"<br>{markdown(row.name)}" if row.name else "")
+        label += f"<br>**{markdown(row.note)}**" if row.note else ""
         if row.checked:
             cells = [cell_text(c) for c in row.cells] + _summary_cells(row)
         else:
@@ -390,6 +405,7 @@ def render_html(outcomes: Sequence[FileOutcome]) -> str:
         label = f"<code>{escape(row.path)}</code>" + (
             f'<br><span class="name">{escape(row.name)}</span>' if row.name else ""
         )
+        label += f"<br><strong>{escape(row.note)}</strong>" if row.note else ""
         if not row.checked:
             out.append(
                 f"<tr><th>{label}</th>"

@@ -82,6 +82,8 @@ def sarif_log(outcomes: Sequence[FileOutcome], *, open_gaps_only: bool) -> dict[
             ]
             continue
         report = outcome.report
+        if report.scope_note:
+            notifications.append(_scope(report, artifact_index))
         for result in report.results:
             if result.status is Status.ERROR:
                 notifications.append(_rule_error(report, result, index, artifact_index))
@@ -291,6 +293,17 @@ def _rule_error(
         "associatedRule": {"id": result.rule_id, "index": index[result.rule_id]},
         "message": {"text": _sentence(result.reason)},
         "locations": [_location(report.file, artifact, None)],
+    }
+
+
+def _scope(report: Report, artifact: int) -> dict[str, Any]:
+    """The review's scope, said before any result: out of scope, or only partly in scope."""
+    stages = Location(report.file, 0, 0, ("programme", "stages"))
+    return {
+        "level": "warning" if report.scope == "primary_only" else "note",
+        "descriptor": {"id": f"scope-{report.scope}"},
+        "message": {"text": _sentence(report.scope_note)},
+        "locations": [_location(report.file, artifact, stages)],
     }
 
 

@@ -12,9 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cvecheck.escaping import one_line
+from cvecheck.questions import gate_count, grouped, open_questions
 from cvecheck.reporters import layout
 from cvecheck.reporters.layout import Terminal
-from cvecheck.reporters.text import STATUS_LABEL, stated_text, summary_line, verdict, where
+from cvecheck.reporters.text import (
+    COVERAGE_HEADERS,
+    COVERAGE_NOTE,
+    STATUS_LABEL,
+    coverage_cells,
+    stated_text,
+    summary_line,
+    verdict,
+    waiting,
+    where,
+)
 from cvecheck.results import Coverage, FileOutcome, Report, RuleResult, Status
 
 COLLAPSE = 2
@@ -53,7 +64,7 @@ class TableReport:
             self._reports.append(outcome.report)
             return ""
         if self._detail.quiet:
-            line = f"{one_line(outcome.path)}: {summary_line(outcome.report.counts())}."
+            line = f"{one_line(outcome.path)}: {summary_line(outcome.report)}."
             return (
                 self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    ")) + "\n"
             )
@@ -90,7 +101,7 @@ def summary_row(outcome: FileOutcome) -> list[object]:
         one_line(outcome.path),
         verdict(outcome.report),
         counts[Status.GAP],
-        counts[Status.CANNOT_ASSESS],
+        len(open_questions(outcome.report)),
         "",
     ]
 
@@ -110,19 +121,9 @@ def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None =
 
 
 def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) -> str:
-    body = [
-        [
-            row.title,
-            row.percent(),
-            row.counts[Status.PASS],
-            row.counts[Status.GAP],
-            row.counts[Status.CANNOT_ASSESS],
-            row.counts[Status.NOT_APPLICABLE],
-            row.counts[Status.WAIVED],
-        ]
-        for row in rows
-    ]
-    headers = [heading, "coverage", "pass", "gap", "questions", "n/a", "waived"]
+    body = [[row.title, *coverage_cells(row)] for row in rows]
+    # "n/a" rather than "not applicable": six counts must fit 80 columns beside the names.
+    headers = [heading, *("n/a" if h == "not applicable" else h for h in COVERAGE_HEADERS)]
     return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
 
 
@@ -141,11 +142,8 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
     title = one_line(report.file) + (f" - {name}" if name else "")
     parts = [
         _heading(f"cvecheck {report.tool_version}: {title}", terminal),
-        layout.fill(
-            f"Rules: {report.ruleset_version}. "
-            "Coverage = rules passed / rules that apply (not waived).",
-            width,
-        ),
+        *([layout.fill(one_line(report.scope_note), width), ""] if report.scope_note else []),
+        layout.fill(f"Rules: {report.ruleset_version}. {COVERAGE_NOTE}", width),
         "",
         _coverage_table(report.focus_coverage, "Focus area", terminal),
         "",
@@ -183,27 +181,19 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 paint=severity,
             ),
         ]
-    questions = [
-        (result, finding)
-        for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS)
-        for finding in result.questions
-    ]
+    questions = open_questions(report)
     if questions:
-        rows = [
-            [r.rule_id, rules[r.rule_id].severity.value, where(f.location), f.message]
-            for r, f in questions
-        ]
-        parts += [
-            "",
-            _heading(f"Questions to answer ({len(questions)}): the file does not say", terminal),
-            layout.table(
-                rows,
-                ["rule", "severity", "where", "question"],
-                terminal,
-                prose=(3,),
-                paint=severity,
-            ),
-        ]
+        gates = gate_count(questions)
+        heading = f"Questions to answer ({len(questions)}): the file does not say"
+        heading += f"; answer the {gates} gate questions first" if gates else ""
+        parts += ["", _heading(heading, terminal)]
+        for group in grouped(questions):
+            rows = [[where(q.location), waiting(q.rules), q.text] for q in group.questions]
+            parts += [
+                "",
+                layout.fill(one_line(group.title), width),
+                layout.table(rows, ["where", "rules", "question"], terminal, prose=(2,)),
+            ]
     waived = report.with_status(Status.WAIVED)
     if waived:
         rows = [
@@ -250,7 +240,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             layout.fill(f"- {where(n.location)}: {one_line(n.message)}", width, hanging="  ")
             for n in report.notices
         ]
-    parts += ["", layout.fill(f"Summary: {summary_line(report.counts())}.", width)]
+    parts += ["", layout.fill(f"Summary: {summary_line(report)}.", width)]
     return "\n".join(parts)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from cvecheck.escaping import one_line
-from cvecheck.results import Finding, Location, Report, Status
+from cvecheck.questions import gate_count, open_questions
+from cvecheck.results import Coverage, Finding, Location, Report, Status
 
 STATUS_LABEL: dict[Status, str] = {
     Status.PASS: "pass",
@@ -14,15 +15,25 @@ STATUS_LABEL: dict[Status, str] = {
     Status.ERROR: "error",
 }
 
-COUNT_LABEL: dict[Status, tuple[str, str]] = {
-    Status.PASS: ("passed", "passed"),
-    Status.GAP: ("gap", "gaps"),
-    Status.CANNOT_ASSESS: ("cannot be assessed", "cannot be assessed"),
-    Status.NOT_APPLICABLE: ("not applicable", "not applicable"),
-    Status.WAIVED: ("waived", "waived"),
-    Status.ERROR: ("error", "errors"),
-}
-"""How a count of rules in each state is worded: (one, several)."""
+COVERAGE_NOTE = (
+    "Coverage = rules met / rules whose verdict is known (met or not met). Rules the file "
+    "leaves open are counted as not known, never as not met."
+)
+COVERAGE_HEADERS = ("coverage", "met", "not met", "not known", "not applicable", "waived")
+"""Columns of every coverage table, after the group's name."""
+
+
+def coverage_cells(group: Coverage) -> tuple[str, ...]:
+    """A coverage row: the share met over what is known, then each count on its own."""
+    counts = group.counts
+    return (
+        group.percent(),
+        str(group.met),
+        str(group.not_met),
+        str(group.not_known),
+        str(counts.get(Status.NOT_APPLICABLE, 0)),
+        str(counts.get(Status.WAIVED, 0)),
+    )
 
 
 def where(location: Location | None) -> str:
@@ -33,15 +44,38 @@ def where(location: Location | None) -> str:
     return f"{file}:{location.line}" if location.line else file
 
 
-def summary_line(counts: dict[Status, int]) -> str:
-    """Counts of rules by outcome, e.g. "39 rules: 30 passed, 1 gap, 2 cannot be assessed"."""
+def summary_line(report: Report | dict[Status, int]) -> str:
+    """Rules by outcome and the questions they leave, worded the same in every format, e.g.
+    "39 rules: 30 met, 1 not met, 2 not known, 6 not applicable; 3 questions to answer (1 gate)".
+    Given counts only (over several files), the rules alone."""
+    counts = report if isinstance(report, dict) else report.counts()
+    counts = {status: counts.get(status, 0) for status in Status}
     total = sum(counts.values())
-    parts = []
-    for status in Status:
-        count = counts.get(status, 0)
-        one, several = COUNT_LABEL[status]
-        parts.append(f"{count} {one if count == 1 else several}")
-    return f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts)
+    parts = [
+        f"{counts[Status.PASS]} met",
+        f"{counts[Status.GAP]} not met",
+        f"{counts[Status.CANNOT_ASSESS]} not known",
+        f"{counts[Status.NOT_APPLICABLE]} not applicable",
+    ]
+    if counts[Status.WAIVED]:
+        parts.append(f"{counts[Status.WAIVED]} waived")
+    if counts[Status.ERROR]:
+        errors = counts[Status.ERROR]
+        parts.append(f"{errors} {'error' if errors == 1 else 'errors'}")
+    rules = f"{total} {'rule' if total == 1 else 'rules'}: " + ", ".join(parts)
+    if isinstance(report, dict):
+        return rules
+    questions = open_questions(report)
+    gates = gate_count(questions)
+    asked = f"{len(questions)} {'question' if len(questions) == 1 else 'questions'} to answer"
+    if gates:
+        asked += f" ({gates} {'gate' if gates == 1 else 'gates'} first)"
+    return rules + "; " + asked
+
+
+def waiting(rules: tuple[str, ...]) -> str:
+    """The rules waiting on a question: their ids when few, else how many."""
+    return ", ".join(rules) if len(rules) <= 2 else f"{len(rules)} rules"
 
 
 def verdict(report: Report) -> str:
