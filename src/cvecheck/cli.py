@@ -1012,6 +1012,12 @@ class _Stopped(BaseException):
 
 
 def _stop(signum: int, _frame: object) -> None:
+    import signal
+
+    # Stopping ends the workers, whose pipes then have no reader: a write to one must not end
+    # this process by SIGPIPE (exit 141) before it exits with the signal's own code.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     raise _Stopped(128 + signum)
 
 

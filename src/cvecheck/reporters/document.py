@@ -19,6 +19,7 @@ from cvecheck.reporters.text import (
     COVERAGE_NOTE,
     STATUS_LABEL,
     coverage_cells,
+    plural,
     summary_line,
     waiting,
     where,
@@ -214,7 +215,7 @@ def _questions(report: Report) -> list[Block]:
     gates = gate_count(questions)
     intro = "The file does not say. Answer these in the programme description"
     intro += (
-        f", the {gates} gate questions first: their answers decide which rules apply."
+        f", the {plural(gates, 'gate question')} first: their answers decide which rules apply."
         if gates
         else "."
     )

@@ -20,6 +20,7 @@ from cvecheck.reporters.text import (
     COVERAGE_NOTE,
     STATUS_LABEL,
     coverage_cells,
+    plural,
     stated_text,
     summary_line,
     verdict,
@@ -185,7 +186,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
     if questions:
         gates = gate_count(questions)
         heading = f"Questions to answer ({len(questions)}): the file does not say"
-        heading += f"; answer the {gates} gate questions first" if gates else ""
+        heading += f"; answer the {plural(gates, 'gate question')} first" if gates else ""
         parts += ["", _heading(heading, terminal)]
         for group in grouped(questions):
             rows = [[where(q.location), waiting(q.rules), q.text] for q in group.questions]

@@ -105,3 +105,8 @@ def stated_text(finding: Finding) -> str:
     if len(shown) > 80:
         shown = shown[:77] + "..."
     return f"{label}: {shown}"
+
+
+def plural(count: int, word: str) -> str:
+    """A count with its noun, e.g. "1 gate question", "3 gate questions"."""
+    return f"{count} {word if count == 1 else word + 's'}"

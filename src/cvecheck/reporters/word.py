@@ -54,7 +54,25 @@ def render(outcomes: Sequence[FileOutcome]) -> bytes:
         _add(document, block)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _without_clock(buffer.getvalue())
+
+
+def _without_clock(package: bytes) -> bytes:
+    """The same zip with every member dated 1980-01-01: python-docx stamps members with the
+    time of writing, so two renders a second apart would differ."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            fixed = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = member.external_attr
+            target.writestr(fixed, source.read(member))
+    return out.getvalue()
 
 
 def _add(document: Document, block: Block) -> None:
