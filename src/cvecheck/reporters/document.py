@@ -23,6 +23,7 @@ from cvecheck.reporters.text import (
     summary_line,
     waiting,
     where,
+    worst,
 )
 from cvecheck.results import Coverage, FileOutcome, Location, Report, Status
 
@@ -282,16 +283,18 @@ def _errors(report: Report) -> list[Block]:
     ]
 
 
+VERDICT: dict[Status | None, str] = {
+    Status.ERROR: "rule errors",
+    Status.GAP: "gaps to close",
+    Status.CANNOT_ASSESS: "questions to answer",
+    None: "no gaps or questions",
+}
+"""A file's result in a few words for documents (the terminal's are shorter)."""
+
+
 def verdict(report: Report) -> str:
     """One file's result in a few words, worst first."""
-    counts = report.counts()
-    if counts[Status.ERROR]:
-        return "rule errors"
-    if counts[Status.GAP]:
-        return "gaps to close"
-    if counts[Status.CANNOT_ASSESS]:
-        return "questions to answer"
-    return "no gaps or questions"
+    return VERDICT[worst(report)]
 
 
 def _overview(outcomes: Sequence[FileOutcome]) -> list[Block]:

@@ -78,16 +78,24 @@ def waiting(rules: tuple[str, ...]) -> str:
     return ", ".join(rules) if len(rules) <= 2 else f"{len(rules)} rules"
 
 
+def worst(report: Report) -> Status | None:
+    """What a file's verdict rests on, worst first: a rule error, a gap, a question, or None
+    when there is none of these."""
+    counts = report.counts()
+    return next((s for s in (Status.ERROR, Status.GAP, Status.CANNOT_ASSESS) if counts[s]), None)
+
+
+VERDICT: dict[Status | None, str] = {
+    Status.ERROR: "rule errors",
+    Status.GAP: "gaps",
+    Status.CANNOT_ASSESS: "questions",
+    None: "no gaps",
+}
+
+
 def verdict(report: Report) -> str:
     """A file's verdict in a word or two: "gaps", "questions", "no gaps" or "rule errors"."""
-    counts = report.counts()
-    if counts[Status.ERROR]:
-        return "rule errors"
-    if counts[Status.GAP]:
-        return "gaps"
-    if counts[Status.CANNOT_ASSESS]:
-        return "questions"
-    return "no gaps"
+    return VERDICT[worst(report)]
 
 
 def stated_text(finding: Finding) -> str:
