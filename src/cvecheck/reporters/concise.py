@@ -7,7 +7,10 @@ line of totals. A file that could not be checked has its errors on standard erro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cvecheck.escaping import one_line
+from cvecheck.reporters import Part
 from cvecheck.reporters.text import stated_text
 from cvecheck.results import FileOutcome, Location, Status
 
@@ -21,7 +24,10 @@ def _where(location: Location | None, file: str) -> str:
 class ConciseReport:
     """One line per finding, as each file is checked; the totals at the end."""
 
-    def __init__(self) -> None:
+    streams: tuple[str, ...] = ("",)
+    head_last: bool = False
+
+    def __init__(self, view: object = None, rules: object = None) -> None:
         self._gaps = 0
         self._questions = 0
         self._files = 0
@@ -30,13 +36,13 @@ class ConciseReport:
     def start(self) -> str:
         return ""
 
-    def file(self, outcome: FileOutcome) -> str:
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        """The file's lines; its tally is (checked, gaps, questions)."""
         report = outcome.report
         if report is None:
-            self._broken += 1
-            return ""
-        self._files += 1
+            return Part(("",), (False, 0, 0))
         lines: list[str] = []
+        gaps = questions = 0
         for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS, Status.ERROR):
             severity = report.rules[result.rule_id].severity.value
             for gap in result.gaps:
@@ -45,13 +51,13 @@ class ConciseReport:
                 lines.append(
                     f"{_where(gap.location, report.file)}: {result.rule_id} {severity} gap: {message}"
                 )
-                self._gaps += 1
+                gaps += 1
             for question in result.questions:
                 lines.append(
                     f"{_where(question.location, report.file)}: {result.rule_id} {severity} "
                     f"question: {question.message}"
                 )
-                self._questions += 1
+                questions += 1
             if result.status is Status.ERROR:
                 lines.append(
                     f"{_where(result.location, report.file)}: {result.rule_id} {severity} "
@@ -60,11 +66,18 @@ class ConciseReport:
         for notice in report.notices:
             rule = notice.rule or "-"
             lines.append(f"{_where(notice.location, report.file)}: {rule} notice: {notice.message}")
-        return "".join(one_line(line) + "\n" for line in lines)
+        return Part(("".join(one_line(line) + "\n" for line in lines),), (True, gaps, questions))
 
-    def finish(self) -> str:
+    def keep(self, tally: tuple[bool, int, int]) -> None:
+        checked, gaps, questions = tally
+        self._files += checked
+        self._broken += not checked
+        self._gaps += gaps
+        self._questions += questions
+
+    def finish(self) -> Sequence[str]:
         files = f"{self._files} file" + ("" if self._files == 1 else "s")
         broken = f"; {self._broken} could not be checked" if self._broken else ""
         gaps = f"{self._gaps} gap" + ("" if self._gaps == 1 else "s")
         questions = f"{self._questions} question" + ("" if self._questions == 1 else "s")
-        return f"Found {gaps} and {questions} in {files}{broken}.\n"
+        return (f"Found {gaps} and {questions} in {files}{broken}.\n",)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
-from cvecheck.reporters import layout
+from cvecheck.reporters import Part, View, layout
 from cvecheck.reporters.layout import Terminal
 from cvecheck.reporters.text import (
     COVERAGE_HEADERS,
@@ -45,44 +45,57 @@ class Detail:
 
 class TableReport:
     """The terminal report, one file at a time: each file's report as soon as it is checked,
-    then, for several files or a broken one, a summary line per file with its verdict."""
+    then, for several files or a broken one, a summary line per file with its verdict. What it
+    keeps of each file is its summary row (and, for --statistics, its counts), never the
+    report."""
 
-    def __init__(self, terminal: Terminal | None = None, detail: Detail | None = None) -> None:
-        self._terminal = terminal or Terminal()
-        self._detail = detail or Detail()
-        self._written = 0
+    head_last: bool = False
+
+    def __init__(self, view: View | None = None, rules: object = None) -> None:
+        self._terminal = (view.terminal if view else None) or Terminal()
+        self._detail = (view.detail if view else None) or Detail()
+        # Reports are separated by a blank line; quiet lines follow each other.
+        self.streams: tuple[str, ...] = ("" if self._detail.quiet else "\n\n",)
         self._rows: list[list[object]] = []
-        self._reports: list[Report] = []
+        self._statistics = Statistics()
 
     def start(self) -> str:
         return ""
 
-    def file(self, outcome: FileOutcome) -> str:
-        self._rows.append(summary_row(outcome))
-        if outcome.report is None:
-            return ""
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        row = summary_row(outcome)
+        report = outcome.report
+        if report is None:
+            return Part(("",), (row, None))
         if self._detail.statistics:
-            self._reports.append(outcome.report)
-            return ""
+            return Part(("",), (row, file_statistics(report)))
         if self._detail.quiet:
-            line = f"{one_line(outcome.path)}: {summary_line(outcome.report)}."
-            return (
-                self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    ")) + "\n"
-            )
-        text = ("\n\n" if self._written else "") + render_one(outcome.report, self._terminal)
-        self._written += 1
-        return self._terminal.safe(text)
+            line = f"{one_line(outcome.path)}: {summary_line(report)}."
+            text = self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    "))
+            return Part((text + "\n",), (row, None))
+        return Part((self._terminal.safe(render_one(report, self._terminal)),), (row, None))
 
-    def finish(self) -> str:
+    def keep(self, tally: tuple[list[object], FileStatistics | None]) -> None:
+        row, statistics = tally
+        self._rows.append(row)
+        if statistics is not None:
+            self._statistics.add(statistics)
+
+    def finish(self) -> Sequence[str]:
+        return (self._finish(),)
+
+    def _finish(self) -> str:
         text = ""
+        several = len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows)
         if self._detail.statistics:
-            text = render_statistics(self._reports, self._terminal) + "\n"
-            if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+            text = statistics_text(self._statistics, self._terminal) + "\n"
+            if several:
                 text += "\n" + render_summary(self._rows, self._terminal) + "\n"
             return self._terminal.safe(text)
-        if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+        written = any(row[1] != "invalid" for row in self._rows)
+        if several:
             gap = "\n" if self._detail.quiet else "\n\n"
-            text = (gap if self._written or self._detail.quiet else "") + render_summary(
+            text = (gap if written or self._detail.quiet else "") + render_summary(
                 self._rows, self._terminal
             )
         if self._detail.quiet:
@@ -258,28 +271,68 @@ def collapsed_reasons(results: Sequence[RuleResult]) -> list[list[str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class FileStatistics:
+    """What --statistics needs of one file: each gap and question by rule, and its counts."""
+
+    found: tuple[tuple[str, bool, str, str, str], ...]
+    """(rule id, a gap (else a question), severity, title, focus area label) per result."""
+    counts: tuple[int, ...]
+    """The file's count of each status, in Status order."""
+
+
+def file_statistics(report: Report) -> FileStatistics:
+    found = []
+    for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS):
+        rule = report.rules[result.rule_id]
+        area = rule.focus.label if rule.focus else ""
+        gap = result.status is Status.GAP
+        found.append((result.rule_id, gap, rule.severity.value, one_line(rule.title), area))
+    counts = report.counts()
+    return FileStatistics(tuple(found), tuple(counts.get(s, 0) for s in Status))
+
+
+class Statistics:
+    """Counts over every file checked, kept one file at a time."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.gaps: Counter[str] = Counter()
+        self.questions: Counter[str] = Counter()
+        self.focus_gaps: Counter[str] = Counter()
+        self.focus_questions: Counter[str] = Counter()
+        self.titles: dict[str, tuple[str, str]] = {}
+        self.total: Counter[Status] = Counter(dict.fromkeys(Status, 0))
+
+    def add(self, found: FileStatistics) -> None:
+        self.files += 1
+        for rule_id, gap, severity, title, area in found.found:
+            self.titles[rule_id] = (severity, title)
+            if gap:
+                self.gaps[rule_id] += 1
+                if area:
+                    self.focus_gaps[area] += 1
+            else:
+                self.questions[rule_id] += 1
+                if area:
+                    self.focus_questions[area] += 1
+        self.total.update(dict(zip(Status, found.counts, strict=True)))
+
+
 def render_statistics(reports: Sequence[Report], terminal: Terminal | None = None) -> str:
     """Counts over every file checked: per rule with a gap or question, then per focus area."""
-    terminal = terminal or Terminal()
-    gaps: Counter[str] = Counter()
-    questions: Counter[str] = Counter()
-    focus_gaps: Counter[str] = Counter()
-    focus_questions: Counter[str] = Counter()
-    titles: dict[str, tuple[str, str]] = {}
+    statistics = Statistics()
     for report in reports:
-        for result in report.results:
-            rule = report.rules[result.rule_id]
-            titles[result.rule_id] = (rule.severity.value, one_line(rule.title))
-            area = rule.focus.label if rule.focus else ""
-            if result.status is Status.GAP:
-                gaps[result.rule_id] += 1
-                if area:
-                    focus_gaps[area] += 1
-            elif result.status is Status.CANNOT_ASSESS:
-                questions[result.rule_id] += 1
-                if area:
-                    focus_questions[area] += 1
-    files = len(reports)
+        statistics.add(file_statistics(report))
+    return statistics_text(statistics, terminal)
+
+
+def statistics_text(statistics: Statistics, terminal: Terminal | None = None) -> str:
+    """The counts kept over every file: per rule with a gap or question, then per focus area."""
+    terminal = terminal or Terminal()
+    gaps, questions, titles = statistics.gaps, statistics.questions, statistics.titles
+    focus_gaps, focus_questions = statistics.focus_gaps, statistics.focus_questions
+    files = statistics.files
     ranked = sorted(set(gaps) | set(questions), key=lambda r: (-gaps[r], -questions[r], r))
     rule_rows = [[r, titles[r][0], gaps[r], questions[r], titles[r][1]] for r in ranked]
     areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
@@ -308,10 +361,8 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
         if area_rows
         else "no gaps or questions"
     )
-    total = Counter(dict.fromkeys(Status, 0))
-    for report in reports:
-        total.update(report.counts())
-    parts += ["", layout.fill(f"Summary: {summary_line(dict(total))}.", terminal.width)]
+    total = dict(statistics.total)
+    parts += ["", layout.fill(f"Summary: {summary_line(total)}.", terminal.width)]
     return "\n".join(parts)
 
 
