@@ -4,8 +4,9 @@ Every command that writes output writes it through ``Outputs``, so every command
 located errors. A file is written to a temporary file beside it and renamed into place when the
 command has finished, so a reader never sees half a report and a failed run leaves the old file
 as it was. A format whose head depends on every file writes its parts to unnamed temporary
-files first (``stream``) and copies them after the head. An output that names one of the command's inputs, or the same file as another
-output, is refused before anything is read or written.
+files first (``stream``) and copies them after the head. An output that names one of the
+command's inputs, or the same file as another output, is refused before anything is read or
+written.
 """
 
 from __future__ import annotations
