@@ -16,17 +16,13 @@ nothing. An expired waiver is not honoured and is reported.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
-
-from pydantic import Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cvecheck.loader import SourceMap, load_file
-from cvecheck.programme import Programme
-from cvecheck.programme.fields import Section
-from cvecheck.programme.sections import WaiverEntry
 from cvecheck.results import (
     InputError,
     Issue,
@@ -37,7 +33,9 @@ from cvecheck.results import (
     Status,
     Waiver,
 )
-from cvecheck.rules import RuleSet
+
+if TYPE_CHECKING:  # rule sets are only passed through here
+    from cvecheck.rules import RuleSet
 
 PROGRAMME = "programme"
 WAIVER_FILE = "waiver file"
@@ -61,19 +59,6 @@ class WaiverPolicy:
     """For each file waiver, the programme id it is for (None: every programme)."""
 
 
-class CommissionedWaiver(WaiverEntry):
-    programme: str | None = Field(
-        default=None,
-        description="The programme.id this waiver is for; without it, every programme checked.",
-    )
-
-
-class WaiverFile(Section):
-    """A commissioner's waiver file: ``waivers:`` and a list of waivers."""
-
-    waivers: list[CommissionedWaiver] = Field(default_factory=list)
-
-
 def read_waiver_file(
     path: FsPath, ruleset: RuleSet
 ) -> tuple[tuple[Waiver, ...], tuple[str | None, ...]]:
@@ -81,12 +66,16 @@ def read_waiver_file(
 
     A bad file, or a waiver naming no loaded rule, is an input error with file, line and column.
     """
+    # The models are loaded only here: a check without a waiver file never needs them.
+    from pydantic import ValidationError
+
+    from cvecheck.programme import validation_issues
+    from cvecheck.programme.sections import WaiverFile
+
     loaded = load_file(path)
     try:
         parsed = WaiverFile.model_validate(loaded.data)
     except ValidationError as error:
-        from cvecheck.programme import validation_issues
-
         raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
     issues: list[Issue] = []
     waivers: list[Waiver] = []
@@ -114,26 +103,34 @@ def read_waiver_file(
 
 
 def programme_waivers(
-    programme: Programme, source_map: SourceMap, ruleset: RuleSet
+    stated: Mapping[str, Any], source_map: SourceMap, ruleset: RuleSet
 ) -> list[Waiver]:
-    """The programme's waivers with locations; a waiver naming no loaded rule is an input error."""
+    """The programme's waivers with locations; a waiver naming no loaded rule is an input error.
+
+    ``stated`` is a valid programme's stated data (``programme.validation.validated``), so each
+    entry has its rule, reason, approver and a calendar date, as text or a date.
+    """
     known = ruleset.by_id()
     waivers: list[Waiver] = []
     issues: list[Issue] = []
     seen: set[str] = set()
-    for index, entry in enumerate(programme.waivers or []):
+    for index, entry in enumerate(stated.get("waivers") or []):
+        rule = entry["rule"]
         location = source_map.locate(("waivers", index, "rule"))
-        if entry.rule in ruleset.deselected:
+        if rule in ruleset.deselected:
             continue  # the rule exists but this run leaves it out
-        if entry.rule not in known:
-            issues.append(_unknown_rule(entry.rule, location, ruleset, source_map))
+        if rule not in known:
+            issues.append(_unknown_rule(rule, location, ruleset, source_map))
             continue
-        if entry.rule in seen:
-            issues.append(_duplicate(entry.rule, location, source_map))
+        if rule in seen:
+            issues.append(_duplicate(rule, location, source_map))
             continue
-        seen.add(entry.rule)
+        seen.add(rule)
+        expires = entry["expires"]
+        if not isinstance(expires, date):
+            expires = date.fromisoformat(expires)
         waivers.append(
-            Waiver(entry.rule, entry.reason, entry.approved_by, entry.expires, location, PROGRAMME)
+            Waiver(rule, entry["reason"], entry["approved_by"], expires, location, PROGRAMME)
         )
     if issues:
         raise InputError(issues)
