@@ -109,7 +109,8 @@ def is_plain(node: Any) -> bool:
 
 
 def stated_data(view: dict[str, Any]) -> dict[str, Any]:
-    """A view (or a model's dump) without its derived facts: what the file states."""
+    """A view (or a model's dump) without its derived facts: what the file states. Takes the
+    facts out of ``view`` itself, and returns it."""
     for path, derived in DERIVED.items():
         block: Any = view
         for part in path:
