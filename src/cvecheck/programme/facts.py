@@ -27,6 +27,8 @@ DELIVERING_ROLES = ("mentor", "counsellor", "messenger", "trainer", "online_outr
 
 def get(block: Any, name: str) -> Any:
     """Field ``name`` of a block, plain data or model; None when the block or field is absent."""
+    if type(block) is dict:  # the plain path: checked first, as it runs for every fact
+        return block.get(name)
     if block is None:
         return None
     if isinstance(block, Mapping):

@@ -124,9 +124,9 @@ def _lists(
                 found.append(((*path, key), data, key, field))
             if nested is not None and isinstance(value, list):
                 for index, item in enumerate(value):
-                    if isinstance(item, Mapping):
+                    if isinstance(item, dict):
                         found += _lists(item, nested, (*path, key, index))
-        elif nested is not None and isinstance(value, Mapping):
+        elif nested is not None and isinstance(value, dict):
             found += _lists(value, nested, (*path, key))
     return found
 

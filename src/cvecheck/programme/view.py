@@ -30,9 +30,16 @@ def evaluation_view(stated: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _without_blanks(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {key: _without_blanks(value) for key, value in node.items() if value is not None}
-    if isinstance(node, list):
-        return [_without_blanks(item) for item in node]
-    return node
+def _without_blanks(block: Mapping[str, Any]) -> dict[str, Any]:
+    # Exact type checks, not isinstance against Mapping: this runs on every node of every file.
+    result: dict[str, Any] = {}
+    for key, value in block.items():
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is dict:
+            value = _without_blanks(value)
+        elif kind is list:
+            value = [_without_blanks(item) if type(item) is dict else item for item in value]
+        result[key] = value
+    return result
