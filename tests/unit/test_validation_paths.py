@@ -157,6 +157,9 @@ ODD = [
     ({"staff": [{"role": "mentor", "count": 2.0}]}, False),  # 2.0 is a number, not a count
     ({"staff": [{"role": "mentor", "count": True}]}, False),
     ({"staff": [{"role": "mentor", "count": 10**19}]}, True),
+    ({"staff": [{"role": "mentor", "count": 10**20}]}, True),  # past 64 bits, as the loader allows
+    ({"staff": [{"role": "mentor", "count": -(10**20)}]}, False),
+    ({"target_population": {"age_range": {"min": 10**20}}}, False),
     ({"target_population": {"age_range": {"min": 121}}}, False),
     ({"target_population": {"age_range": {"min": math.nan}}}, False),
     (

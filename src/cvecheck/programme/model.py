@@ -2,7 +2,9 @@
 
 A value means "stated"; ``false``, ``none`` or an empty list mean "stated absent". Unknown keys
 and wrong types are input errors with a line and column (see ``parse_programme``). Facts that
-combine several sections are computed fields of the root, so rules stay data.
+combine several sections are computed fields of the root, so rules stay data; each is computed
+by its plain function in ``facts``, the one the fast path uses. ``check`` meets these models
+only to explain a file the shipped validation schema (``validation_schema``) refuses.
 """
 
 from typing import Any, Literal
