@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from cvecheck.loader import Loaded, SourceMap, decode, load_text
 from cvecheck.pipeline import check_data
 from cvecheck.programme import facts, model
-from cvecheck.programme.introspection import declaration_order, nested_model
-from cvecheck.programme.layout import field_order, sections, validation_schema
+from cvecheck.programme.introspection import declaration_order, model_paths, nested_model
+from cvecheck.programme.layout import field_order, programme_paths, sections, validation_schema
 from cvecheck.programme.openness import completed_view
 from cvecheck.programme.validation import is_valid, stated_data, validated
 from cvecheck.programme.view import evaluation_view
@@ -237,6 +237,10 @@ def test_every_computed_field_is_a_plain_fact_in_the_same_order() -> None:
 
 def test_the_field_order_is_the_models() -> None:
     assert field_order() == declaration_order(model.Programme)
+
+
+def test_the_paths_rules_may_read_are_the_models() -> None:
+    assert programme_paths() == model_paths(model.Programme)
 
 
 def test_the_sections_are_the_models() -> None:

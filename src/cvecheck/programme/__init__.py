@@ -22,7 +22,7 @@ from cvecheck.programme.facts import (
     QUESTION_FIELD,
     SCHEMA_VERSION,
 )
-from cvecheck.programme.layout import field_order
+from cvecheck.programme.layout import field_order, programme_paths
 
 if TYPE_CHECKING:
     from cvecheck.programme.errors import validation_issues
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
         evaluation_view,
         parse_programme,
         programme_json_schema,
-        programme_paths,
     )
 
 _LAZY = {
@@ -40,7 +39,6 @@ _LAZY = {
     "evaluation_view": "cvecheck.programme.model",
     "parse_programme": "cvecheck.programme.model",
     "programme_json_schema": "cvecheck.programme.model",
-    "programme_paths": "cvecheck.programme.model",
 }
 
 __all__ = [

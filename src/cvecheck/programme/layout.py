@@ -4,7 +4,7 @@
 written by ``make generated``), so everything here follows the models without importing them:
 the schema itself (for ``validation``), each block's fields and which of them are lists (for
 ``openness``), the order of the fields in a file and the top-level sections (for
-``questions``). No pydantic here: ``cvecheck check`` reads all this on every run.
+``questions``), and every path a rule may read (for rule loading). No pydantic here: ``cvecheck check`` reads all this on every run.
 """
 
 from __future__ import annotations
@@ -120,6 +120,26 @@ def field_order() -> dict[str, int]:
 
     walk((), ROOT)
     return order
+
+
+@cache
+def programme_paths() -> frozenset[str]:
+    """Every dotted path a rule may read: stated and derived fields, ``name[*]`` into lists."""
+    paths: set[str] = set()
+
+    def walk(path: tuple[str, ...], prefix: str, section: str) -> None:
+        paths.update(prefix + name for name, _ in DERIVED.get(path, ()))
+        for field in fields(section).values():
+            dotted = prefix + field.name
+            paths.add(dotted)
+            if field.section is not None:
+                if field.is_list:
+                    dotted += "[*]"
+                    paths.add(dotted)
+                walk((*path, field.name), dotted + ".", field.section)
+
+    walk((), "", ROOT)
+    return frozenset(paths)
 
 
 @cache

@@ -15,7 +15,6 @@ from cvecheck.loader import Loaded
 from cvecheck.programme import facts
 from cvecheck.programme.errors import validation_issues
 from cvecheck.programme.fields import Section, open_lists, stated
-from cvecheck.programme.introspection import model_paths
 from cvecheck.programme.sections import (
     CommunityAndReporting,
     Continuity,
@@ -148,11 +147,6 @@ def parse_programme(loaded: Loaded) -> Programme:
         return Programme.model_validate(loaded.data)
     except ValidationError as error:
         raise InputError(validation_issues(error, loaded.source_map, Programme)) from None
-
-
-def programme_paths() -> frozenset[str]:
-    """Every dotted path a rule may read: stated and derived fields, ``name[*]`` into lists."""
-    return model_paths(Programme)
 
 
 def programme_json_schema() -> dict[str, Any]:
