@@ -3,8 +3,8 @@ path that checks a clean file without them.
 
 The models: ``fields`` holds the building blocks, ``sections`` one model per block of the
 file, ``model`` the root and ``parse_programme``, ``errors`` turns validation errors into
-located issues, ``introspection`` answers questions about the models for rule loading and the
-template, and ``schema`` writes the editors' schema.
+located issues, ``introspection`` answers questions about the models for error messages and
+the template, and ``schema`` writes the editors' schema.
 
 The plain path (no pydantic): ``facts`` computes the derived facts (the models' computed
 fields call the same functions), ``layout`` reads the shipped validation schema,
