@@ -22,7 +22,9 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from cvecheck.loader import SourceMap, load_file
+from cvecheck.loader import Loaded, SourceMap, load_file
+from cvecheck.programme.layout import WAIVER_FILE_SCHEMA
+from cvecheck.programme.validation import is_valid
 from cvecheck.results import (
     InputError,
     Issue,
@@ -66,37 +68,28 @@ def read_waiver_file(
 
     A bad file, or a waiver naming no loaded rule, is an input error with file, line and column.
     """
-    # The models are loaded only here: a check without a waiver file never needs them.
-    from pydantic import ValidationError
-
-    from cvecheck.programme import validation_issues
-    from cvecheck.programme.sections import WaiverFile
-
     loaded = load_file(path)
-    try:
-        parsed = WaiverFile.model_validate(loaded.data)
-    except ValidationError as error:
-        raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
+    if isinstance(loaded.data, dict) and is_valid(loaded.data, WAIVER_FILE_SCHEMA):
+        entries = loaded.data.get("waivers", [])
+    else:
+        entries = _explained_waiver_file(loaded)
     issues: list[Issue] = []
     waivers: list[Waiver] = []
     scopes: list[str | None] = []
     seen: set[tuple[str, str | None]] = set()
     known = ruleset.by_id()
-    for index, entry in enumerate(parsed.waivers):
+    for index, entry in enumerate(entries):
+        rule, scope = entry["rule"], entry.get("programme")
         location = loaded.source_map.locate(("waivers", index, "rule"))
-        if entry.rule not in known and entry.rule not in ruleset.deselected:
-            issues.append(_unknown_rule(entry.rule, location, ruleset, loaded.source_map))
+        if rule not in known and rule not in ruleset.deselected:
+            issues.append(_unknown_rule(rule, location, ruleset, loaded.source_map))
             continue
-        if (entry.rule, entry.programme) in seen:
-            issues.append(_duplicate(entry.rule, location, loaded.source_map))
+        if (rule, scope) in seen:
+            issues.append(_duplicate(rule, location, loaded.source_map))
             continue
-        seen.add((entry.rule, entry.programme))
-        waivers.append(
-            Waiver(
-                entry.rule, entry.reason, entry.approved_by, entry.expires, location, WAIVER_FILE
-            )
-        )
-        scopes.append(entry.programme)
+        seen.add((rule, scope))
+        waivers.append(_waiver(entry, location, WAIVER_FILE))
+        scopes.append(scope)
     if issues:
         raise InputError(issues)
     return tuple(waivers), tuple(scopes)
@@ -126,15 +119,34 @@ def programme_waivers(
             issues.append(_duplicate(rule, location, source_map))
             continue
         seen.add(rule)
-        expires = entry["expires"]
-        if not isinstance(expires, date):
-            expires = date.fromisoformat(expires)
-        waivers.append(
-            Waiver(rule, entry["reason"], entry["approved_by"], expires, location, PROGRAMME)
-        )
+        waivers.append(_waiver(entry, location, PROGRAMME))
     if issues:
         raise InputError(issues)
     return waivers
+
+
+def _explained_waiver_file(loaded: Loaded) -> list[dict[str, Any]]:
+    """A waiver file the schema refuses, parsed by the models to say where it is wrong (the
+    models are loaded only here: a clean waiver file never needs them)."""
+    from pydantic import ValidationError
+
+    from cvecheck.programme import validation_issues
+    from cvecheck.programme.sections import WaiverFile
+
+    try:
+        parsed = WaiverFile.model_validate(loaded.data)
+    except ValidationError as error:
+        raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
+    entries: list[dict[str, Any]] = parsed.model_dump(mode="json")["waivers"]
+    return entries
+
+
+def _waiver(entry: Mapping[str, Any], location: Location, source: str) -> Waiver:
+    """A valid waiver entry (plain data: the expiry as YYYY-MM-DD text, or a date) as a Waiver."""
+    expires = entry["expires"]
+    if not isinstance(expires, date):
+        expires = date.fromisoformat(expires)
+    return Waiver(entry["rule"], entry["reason"], entry["approved_by"], expires, location, source)
 
 
 def _unknown_rule(rule: str, location: Location, ruleset: RuleSet, source_map: SourceMap) -> Issue:

@@ -144,8 +144,8 @@ PLAIN: frozenset[str] = frozenset(
         "cvecheck.questions",
     }
 )
-"""The modules a clean programme file goes through, which import no pydantic when loaded (the
-models are loaded inside functions, only to explain a refused file or read a waiver file)."""
+"""The modules a clean programme file (and a clean waiver file) goes through, which import no
+pydantic when loaded (the models are loaded inside functions, only to explain a refused file)."""
 
 
 def loaded_on_import(path: Path, module: str) -> list[tuple[int, str]]:

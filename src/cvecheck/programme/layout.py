@@ -18,16 +18,19 @@ from typing import Any
 from cvecheck.programme.facts import CLOSED_MARK, DERIVED
 
 SCHEMA_FILE = "validation-schema.json"
+WAIVER_FILE_SCHEMA = "waiver-file-schema.json"
+"""The validation schema of a commissioner's waiver file (``sections.WaiverFile``)."""
 ROOT = "Programme"
 """The name the root block goes by in ``Field.section``."""
 
 
 @cache
-def validation_schema() -> dict[str, Any]:
-    """The shipped validation schema of a programme file (read once; do not modify it)."""
+def validation_schema(name: str = SCHEMA_FILE) -> dict[str, Any]:
+    """A shipped validation schema, of a programme file unless named (read once; do not
+    modify it)."""
     # Beside this module, as the shipped rules are beside theirs (importlib.resources would
     # cost a tenth of the cold start in imports).
-    text = Path(__file__).with_name(SCHEMA_FILE).read_text(encoding="utf-8")
+    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

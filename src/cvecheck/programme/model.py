@@ -172,6 +172,18 @@ def validation_schema() -> dict[str, Any]:
     return schema
 
 
+def waiver_file_schema() -> dict[str, Any]:
+    """The schema a commissioner's waiver file is checked against, made as
+    ``validation_schema`` is (``layout.WAIVER_FILE_SCHEMA``, written by ``make generated``)."""
+    from cvecheck.programme.sections import WaiverFile
+
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **_for_validation(WaiverFile.model_json_schema(mode="validation")),
+    }
+    return schema
+
+
 _NAMED = {"properties", "$defs"}
 _WORDS = {"title", "default", "description", "$id"}
 

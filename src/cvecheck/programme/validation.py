@@ -29,7 +29,7 @@ import jsonschema_rs
 
 from cvecheck.loader import Loaded
 from cvecheck.programme.facts import DERIVED
-from cvecheck.programme.layout import validation_schema
+from cvecheck.programme.layout import SCHEMA_FILE, validation_schema
 
 WHOLE_NUMBER = "x-whole-number"
 _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -59,20 +59,21 @@ def is_calendar_date(text: str) -> bool:
 
 
 @cache
-def validator() -> jsonschema_rs.Validator:
-    """The compiled validation schema (built once per process)."""
+def validator(name: str = SCHEMA_FILE) -> jsonschema_rs.Validator:
+    """A compiled shipped validation schema (built once per process)."""
     return jsonschema_rs.validator_for(
-        validation_schema(),
+        validation_schema(name),
         formats={"date": is_calendar_date},
         validate_formats=True,
         keywords={WHOLE_NUMBER: _WholeNumber},
     )
 
 
-def is_valid(data: Any) -> bool:
-    """Whether ``data`` (plain data, as the loader gives it) is a valid programme."""
+def is_valid(data: Any, schema: str = SCHEMA_FILE) -> bool:
+    """Whether ``data`` (plain data, as the loader gives it) is a valid programme (or, with
+    ``layout.WAIVER_FILE_SCHEMA``, a valid waiver file)."""
     try:
-        return bool(validator().is_valid(data))
+        return bool(validator(schema).is_valid(data))
     except (ValueError, TypeError, OverflowError):
         return False  # something JSON cannot hold (a NaN, say): the models will explain
 
