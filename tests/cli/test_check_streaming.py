@@ -126,3 +126,19 @@ def test_one_process_holds_one_report_at_a_time(
     done = batch.run_paths(paths, load_rules([PACK_DIR]), job, today=date(2026, 1, 1))
     assert len(list(written(done))) == 40
     assert most <= 1
+
+
+@pytest.mark.parametrize("name", ["json", "sarif", "junit"])
+def test_a_streamed_document_on_standard_output_is_the_whole_document(
+    name: str, tmp_path: Path
+) -> None:
+    from cvecheck.reporters import junit, sarif
+    from cvecheck.reporters.json_ import render
+
+    paths = programmes(tmp_path / "programmes", 7)
+    found = list(batch.check_paths(paths, load_rules([PACK_DIR]), today=date(2026, 1, 1)))
+    whole = {"json": render, "sarif": sarif.render, "junit": junit.render}[name](found)
+    arguments = ["check", *map(str, paths), "--rules", str(PACK_DIR), "-f", name]
+    result = CliRunner().invoke(app, [*arguments, "--today", "2026-01-01"], env={"CI": "1"})
+    assert result.exit_code == 2
+    assert result.stdout == whole
