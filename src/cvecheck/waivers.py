@@ -2,10 +2,10 @@
 decides which of them a run honours.
 
 Waivers come from two places: the programme file (written by its author) and a waiver file
-named by the commissioner (``--waivers``), kept apart from what it exempts. ``WaiverPolicy``
-holds what the commissioner's configuration allows: whether the programme's own waivers count
-at all, a longest waiver in days, the approvers whose waivers count and the most serious
-severity a waiver may cover. ``waivers_in_force`` applies that policy; ``apply_waiver`` is the
+named by the commissioner (``--waivers``, read by ``cvecheck.waiver_file``), kept apart from
+what it exempts. ``WaiverPolicy`` holds what the commissioner's configuration allows: whether
+the programme's own waivers count at all, a longest waiver in days, the approvers whose
+waivers count and the most serious severity a waiver may cover. ``waivers_in_force`` applies that policy; ``apply_waiver`` is the
 one place a waiver changes a rule's outcome, so every output agrees on them.
 
 A waiver covers a gap and nothing else: on a rule with unanswered questions, a rule that
@@ -19,14 +19,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path as FsPath
 
-from pydantic import Field, ValidationError
-
-from cvecheck.loader import SourceMap, load_file
+from cvecheck.loader import SourceMap
 from cvecheck.programme import Programme
-from cvecheck.programme.fields import Section
-from cvecheck.programme.sections import WaiverEntry
 from cvecheck.results import (
     InputError,
     Issue,
@@ -59,58 +54,6 @@ class WaiverPolicy:
     """Waivers from the commissioner's waiver file."""
     file_scopes: tuple[str | None, ...] = field(default=())
     """For each file waiver, the programme id it is for (None: every programme)."""
-
-
-class CommissionedWaiver(WaiverEntry):
-    programme: str | None = Field(
-        default=None,
-        description="The programme.id this waiver is for; without it, every programme checked.",
-    )
-
-
-class WaiverFile(Section):
-    """A commissioner's waiver file: ``waivers:`` and a list of waivers."""
-
-    waivers: list[CommissionedWaiver] = Field(default_factory=list)
-
-
-def read_waiver_file(
-    path: FsPath, ruleset: RuleSet
-) -> tuple[tuple[Waiver, ...], tuple[str | None, ...]]:
-    """The waivers of a commissioner's waiver file, each with the programme it is for.
-
-    A bad file, or a waiver naming no loaded rule, is an input error with file, line and column.
-    """
-    loaded = load_file(path)
-    try:
-        parsed = WaiverFile.model_validate(loaded.data)
-    except ValidationError as error:
-        from cvecheck.programme import validation_issues
-
-        raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
-    issues: list[Issue] = []
-    waivers: list[Waiver] = []
-    scopes: list[str | None] = []
-    seen: set[tuple[str, str | None]] = set()
-    known = ruleset.by_id()
-    for index, entry in enumerate(parsed.waivers):
-        location = loaded.source_map.locate(("waivers", index, "rule"))
-        if entry.rule not in known and entry.rule not in ruleset.deselected:
-            issues.append(_unknown_rule(entry.rule, location, ruleset, loaded.source_map))
-            continue
-        if (entry.rule, entry.programme) in seen:
-            issues.append(_duplicate(entry.rule, location, loaded.source_map))
-            continue
-        seen.add((entry.rule, entry.programme))
-        waivers.append(
-            Waiver(
-                entry.rule, entry.reason, entry.approved_by, entry.expires, location, WAIVER_FILE
-            )
-        )
-        scopes.append(entry.programme)
-    if issues:
-        raise InputError(issues)
-    return tuple(waivers), tuple(scopes)
 
 
 def programme_waivers(

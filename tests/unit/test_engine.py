@@ -181,9 +181,10 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
     from cvecheck.engine import evaluate_rule
     from cvecheck.loader import load_text
     from cvecheck.programme import evaluation_view, parse_programme
+    from cvecheck.rule_files import RuleFile
     from cvecheck.rules import Rule, compile_rule
 
-    rule = Rule.model_validate(
+    checked = RuleFile.model_validate(
         {
             "id": "DEM009",
             "name": "partners-have-roles",
@@ -207,6 +208,7 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
             "examples": {"pass": [{}], "gap": [{}], "cannot_assess": [{}]},
         }
     )
+    rule = Rule.from_data(checked.model_dump(mode="json", by_alias=True))
     compiled = compile_rule(rule, "inline")
 
     def outcome(partners: str) -> tuple[Status, int]:

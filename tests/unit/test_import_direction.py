@@ -21,9 +21,13 @@ STAGES: tuple[str, ...] = (
     "results",  # value types, the Report
     "loader",  # bytes to data and a source map
     "programme",  # the programme model, validation, derived facts
-    "rules",  # rule and pack models, loading and checking packs
+    "packs",  # where rule packs live and which files they hold
+    "predicates",  # a rule's paths and JSON Schemas: checked, compiled into validators
+    "rule_files",  # rule files and pack.yaml as written: pydantic models, checks on load
+    "rules",  # run-time rule and pack values, compiled rules, load_rules
     "rule_cache",  # checked rule sets remembered on disk
-    "waivers",  # reading and applying waivers
+    "waivers",  # the waiver policy and applying waivers
+    "waiver_file",  # reading a commissioner's waiver file
     "engine",  # evaluating rules on one programme
     "questions",  # the open questions of a report, once each, gates first
     "pipeline",  # one file, from text to a Report: the Python API

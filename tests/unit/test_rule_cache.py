@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cvecheck import rules as rules_module
+from cvecheck import rule_files
 from cvecheck.results import InputError
 from cvecheck.rule_cache import cached_rules as load_rules
 
@@ -26,7 +26,7 @@ def _no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a rule file was parsed")
 
-    monkeypatch.setattr(rules_module, "load_file", refuse)
+    monkeypatch.setattr(rule_files, "load_file", refuse)
 
 
 def test_a_hit_gives_the_same_rules_without_parsing(
