@@ -4,20 +4,22 @@
 no reference that leaves the rule, a valid and usable JSON Schema); ``compile_predicate`` turns
 a checked one into offline jsonschema-rs validators for the engine. Both the rule-file models
 (``cvecheck.rule_files``) and the run-time rules (``cvecheck.rules``) use this module, so it
-imports neither, nor pydantic.
+imports neither, nor pydantic. jsonschema-rs itself is imported on first use: listing or
+explaining rules builds no validator.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import jsonschema_rs
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 Predicate = dict[str, dict[str, Any]]
 """Dotted path in the programme -> JSON Schema that the value there must satisfy."""
 
-Checks = tuple[tuple[tuple[str, ...], jsonschema_rs.Validator], ...]
+Checks: TypeAlias = "tuple[tuple[tuple[str, ...], jsonschema_rs.Validator], ...]"
 """Each path of a predicate with the validator of its JSON Schema."""
 
 _NAME = r"[a-z_][a-z0-9_]*(\[\*\])?"
@@ -32,11 +34,15 @@ def build_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
     """The run-time validator of one predicate: JSON Schema 2020-12, offline, formats as
     annotations (as the jsonschema library does). 20-40x faster per call than jsonschema and
     about 300x faster to check against the metaschema; see docs/performance.md."""
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator(schema, offline=True, validate_formats=False)
 
 
 def check_predicate(value: Predicate) -> Predicate:
     """``value`` unchanged, or ValueError saying what is wrong with it."""
+    import jsonschema_rs
+
     if not value:
         raise ValueError("needs at least one path")
     for path, schema in value.items():

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
+from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
@@ -268,16 +269,30 @@ class CompiledRequirement:
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A checked rule ready for the engine, with where it was defined."""
+    """A checked rule ready for the engine, with where it was defined.
+
+    The validators are built on first use, once: listing or explaining rules never needs them
+    (nor jsonschema-rs), and checking a file builds each one once for the whole run.
+    """
 
     rule: Rule
     file: str
-    conditions: tuple[tuple[Condition, Checks], ...]
-    requirements: tuple[CompiledRequirement, ...]
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @cached_property
+    def conditions(self) -> tuple[tuple[Condition, Checks], ...]:
+        """Each condition of applicability with the validators of its predicate."""
+        return tuple((c, compile_predicate(c.require)) for c in self.rule.applies_when)
+
+    @cached_property
+    def requirements(self) -> tuple[CompiledRequirement, ...]:
+        """Each requirement with the validators of its predicate."""
+        return tuple(
+            CompiledRequirement(r, compile_predicate(r.require)) for r in self.rule.requirements
+        )
 
 
 @dataclass(frozen=True)
@@ -311,15 +326,8 @@ class RuleSet:
 
 
 def compile_rule(rule: Rule, file: str) -> CompiledRule:
-    """Build the validators of a rule, once each."""
-    return CompiledRule(
-        rule=rule,
-        file=file,
-        conditions=tuple((c, compile_predicate(c.require)) for c in rule.applies_when),
-        requirements=tuple(
-            CompiledRequirement(r, compile_predicate(r.require)) for r in rule.requirements
-        ),
-    )
+    """The rule ready for the engine; its validators are built when first used."""
+    return CompiledRule(rule, file)
 
 
 def load_rules(dirs: Iterable[FsPath] | None = None, *, check_examples: bool = True) -> RuleSet:

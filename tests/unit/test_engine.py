@@ -10,6 +10,7 @@ from cvecheck.pipeline import check_data, check_text
 from cvecheck.results import InputError, Status
 from cvecheck.rules import RuleSet, load_rules
 
+from ..checks import with_checks
 from ..paths import FIXTURES
 
 TODAY = date(2026, 6, 1)
@@ -79,7 +80,7 @@ def test_rule_defect_is_an_error_result_not_a_crash(pack: RuleSet) -> None:
     broken_requirement = dataclasses.replace(
         requirement, checks=((requirement.checks[0][0], Broken()),)
     )
-    broken = dataclasses.replace(compiled, requirements=(broken_requirement,))
+    broken = with_checks(compiled, requirements=(broken_requirement,))
     ruleset = dataclasses.replace(pack, rules=(broken, pack.by_id()["DEM002"]))
     text = "formers: {used: true, training: {provided: true}}\n"
     report = check_text(text, "p.yaml", ruleset, today=TODAY)
