@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from cvecheck.loader import SourceMap, load_file, read_text, refuse_hidden_line_breaks
-from cvecheck.results import InputError, Issue, Location, Severity, Waiver
+from cvecheck.results import InputError, Issue, Location, Severity
 from cvecheck.rules import BUILTIN_PREFIX, RuleSet, default_rules_dir, resolve_rules_dir
 from cvecheck.selection import unknown_pattern
-from cvecheck.waivers import WaiverPolicy
+from cvecheck.waivers import WaiverPolicy, read_waiver_file
 
 YAML_NAMES = (".cvecheck.yaml", ".cvecheck.yml")
 PYPROJECT = "pyproject.toml"
@@ -384,12 +384,11 @@ def selection_issues(settings: Settings, ruleset: RuleSet) -> list[Issue]:
 
 def waiver_policy(settings: Settings, ruleset: RuleSet) -> WaiverPolicy:
     """The waiver policy of the run, with the commissioner's waiver file read (InputError if bad)."""
-    waivers: tuple[Waiver, ...] = ()
-    scopes: tuple[str | None, ...] = ()
-    if settings.waivers_file is not None:
-        from cvecheck.waiver_file import read_waiver_file  # its model: only when one is named
-
-        waivers, scopes = read_waiver_file(settings.waivers_file, ruleset)
+    waivers, scopes = (
+        read_waiver_file(settings.waivers_file, ruleset)
+        if settings.waivers_file is not None
+        else ((), ())
+    )
     severity = settings.waiver_max_severity
     return WaiverPolicy(
         programme_waivers=settings.programme_waivers,

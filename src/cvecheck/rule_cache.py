@@ -89,8 +89,11 @@ def _digest(folders: list[FsPath]) -> str:
     # The code that validates rules and examples is part of the verdict: a changed model
     # (say, during development, with the version unchanged) must not reuse an old one.
     package = FsPath(__file__).parent
-    checking = ("rules.py", "rule_files.py", "predicates.py", "packs.py")
-    for module in (*(package / m for m in checking), *sorted((package / "programme").glob("*.py"))):
+    # The programme's schema files too: the paths a rule may read come from one of them.
+    checking = [package / m for m in ("rules.py", "rule_files.py", "predicates.py", "packs.py")]
+    programme = sorted((package / "programme").glob("*.py"))
+    programme += sorted((package / "programme").glob("*.json"))
+    for module in (*checking, *programme):
         info = FsPath(module).stat()
         digest.update(f"{module}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
     for folder in folders:
