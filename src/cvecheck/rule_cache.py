@@ -4,8 +4,8 @@ A rule set that passed every check (examples included) is remembered under a dig
 files' bytes and of the code that checked them. Loading the same files again skips the YAML
 parsing, the rule-file models (pydantic is not even imported) and the example checks, which at
 70 rules are most of a cold start: the stored plain data becomes the run-time rules directly
-and each validator is built once. Any change to a rule file, or to cvecheck, means a
-new digest and a full check. A missing, stale or damaged cache only means a full load.
+(each validator is built once, when first used). Any change to a rule file, or to cvecheck,
+means a new digest and a full check. A missing, stale or damaged cache only means a full load.
 
 Each cache file carries a digest of its own contents (and of the key it is stored under) and
 is checked against it before use: a cache file edited by hand, or by anything but this module,

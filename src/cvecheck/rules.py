@@ -5,7 +5,7 @@ A rule set is read from its pack folders once (``load_rules``: every file checke
 which the engine, the selection, the catalogue and every renderer use. The same values are
 built from the checked files' plain data on a load and from the on-disk cache on a hit
 (``from_data``), so a hit and a full load give equal rules; a hit imports neither pydantic nor
-the rule-file models, and builds each predicate's validator once.
+the rule-file models. A compiled rule builds each predicate's validator once, when first used.
 """
 
 from __future__ import annotations
