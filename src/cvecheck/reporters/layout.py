@@ -101,17 +101,52 @@ def _safe_coloured(line: str) -> str:
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """``text`` wrapped to ``width``, each of its lines on its own, never splitting a word or a
     dotted or hyphenated name; ``indent`` starts every line."""
-    wrapper = textwrap.TextWrapper(
-        width=max(width, 1),
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    width = max(width, 1)
     lines: list[str] = []
     for line in text.splitlines() or [""]:
-        for wrapped in wrapper.wrap(one_line(line)) or [indent.rstrip()]:
+        for wrapped in _greedy(one_line(line), width, indent, indent) or [indent.rstrip()]:
             lines += _at_dots(wrapped, width, indent)
+    return lines
+
+
+_SPACES = re.compile("( +)")
+
+
+def _greedy(text: str, width: int, first: str, rest: str) -> list[str]:
+    """The lines ``textwrap`` gives for ``text`` (``break_long_words`` and ``break_on_hyphens``
+    off, ``first`` and ``rest`` as its indents), without its machinery, which costs more than
+    the rest of a table: most cells fit on one line, and only spaces separate words once the
+    text is printable (``one_line``)."""
+    if not text.isprintable():  # any other whitespace: textwrap's own rules
+        return textwrap.TextWrapper(
+            width=width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ).wrap(text)
+    if len(first) + len(text) <= width:
+        text = text.rstrip(" ")
+        return [first + text] if text else []
+    chunks = [chunk for chunk in _SPACES.split(text) if chunk]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = rest if lines else first
+        room = width - len(indent)
+        if lines and chunks[-1][0] == " ":  # a line after the first starts with a word
+            chunks.pop()
+        line: list[str] = []
+        length = 0
+        while chunks and length + len(chunks[-1]) <= room:
+            length += len(chunks[-1])
+            line.append(chunks.pop())
+        if not line and chunks and len(chunks[-1]) > room:
+            line.append(chunks.pop())  # a word longer than the line has a line of its own
+        if line and line[-1][0] == " ":
+            line.pop()
+        if line:
+            lines.append(indent + "".join(line))
     return lines
 
 
@@ -136,15 +171,9 @@ def _at_dots(line: str, width: int, indent: str) -> list[str]:
 
 def fill(text: str, width: int, indent: str = "", hanging: str | None = None) -> str:
     """A paragraph wrapped to ``width``; ``hanging`` indents the lines after the first."""
-    wrapper = textwrap.TextWrapper(
-        width=max(width, 1),
-        initial_indent=indent,
-        subsequent_indent=indent if hanging is None else hanging,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    lines = wrapper.wrap(one_line(text)) or [indent.rstrip()]
+    width = max(width, 1)
     rest = indent if hanging is None else hanging
+    lines = _greedy(one_line(text), width, indent, rest) or [indent.rstrip()]
     return "\n".join(
         part
         for number, line in enumerate(lines)
@@ -258,7 +287,7 @@ def _tabulate(
             for row in body
         ]
     heads = [terminal.paint(h, "heading") for h in headers]
-    given = list(colalign or ())
+    given = list(colalign or ())[: len(headers)]  # a longer list may serve several tables
     detected = _alignments(body, len(headers)) if len(given) < len(headers) else []
     numparse = detected is None
     if detected is not None:  # the columns the caller did not align, as tabulate would

@@ -32,6 +32,13 @@ from cvecheck.results import Coverage, FileOutcome, Report, RuleResult, Status
 COLLAPSE = 2
 """Rules sharing a reason of not applying are listed on one line from this many."""
 
+# Every table states each column's alignment, counts to the right, so that neither cvecheck nor
+# tabulate tries any cell as a number (most of the cost of a table).
+TEXT = ("left",) * 6
+SUMMARY_ALIGN = ("left", "left", "right", "right", "left")
+COVERAGE_ALIGN = ("left", *("right",) * 6)
+STATISTICS_ALIGN = ("left", "left", "right", "right", "left")
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -117,7 +124,9 @@ def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None =
     headers = ["file", "verdict", "gaps", "questions", "error"]
     if not broken:
         rows, headers = [row[:4] for row in rows], headers[:4]
-    body = layout.table(rows, headers, terminal, prose=(4,), paint={1: terminal.paint})
+    body = layout.table(
+        rows, headers, terminal, prose=(4,), paint={1: terminal.paint}, colalign=SUMMARY_ALIGN
+    )
     return terminal.paint(layout.fill(heading, terminal.width), "heading") + "\n" + body
 
 
@@ -125,7 +134,7 @@ def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) 
     body = [[row.title, *coverage_cells(row)] for row in rows]
     # "n/a" rather than "not applicable": six counts must fit 80 columns beside the names.
     headers = [heading, *("n/a" if h == "not applicable" else h for h in COVERAGE_HEADERS)]
-    return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
+    return layout.table(body, headers, terminal, prose=(0,), colalign=COVERAGE_ALIGN)
 
 
 def _heading(text: str, terminal: Terminal) -> str:
@@ -180,6 +189,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(3, 4),
                 paint=severity,
+                colalign=TEXT,
             ),
         ]
     questions = open_questions(report)
@@ -193,7 +203,9 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             parts += [
                 "",
                 layout.fill(one_line(group.title), width),
-                layout.table(rows, ["where", "rules", "question"], terminal, prose=(2,)),
+                layout.table(
+                    rows, ["where", "rules", "question"], terminal, prose=(2,), colalign=TEXT
+                ),
             ]
     waived = report.with_status(Status.WAIVED)
     if waived:
@@ -217,6 +229,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(2, 5),
                 paint={1: terminal.paint},
+                colalign=TEXT,
             ),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
@@ -225,7 +238,11 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             "",
             _heading(f"Not applicable ({len(not_applicable)})", terminal),
             layout.table(
-                collapsed_reasons(not_applicable), ["rules", "why not"], terminal, prose=(0, 1)
+                collapsed_reasons(not_applicable),
+                ["rules", "why not"],
+                terminal,
+                prose=(0, 1),
+                colalign=TEXT,
             ),
         ]
     errors = report.with_status(Status.ERROR)
@@ -234,7 +251,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
         parts += [
             "",
             _heading(f"Rule errors ({len(errors)})", terminal),
-            layout.table(rows, ["rule", "problem"], terminal, prose=(1,)),
+            layout.table(rows, ["rule", "problem"], terminal, prose=(1,), colalign=TEXT),
         ]
     if report.notices:
         parts += ["", _heading("Notices", terminal)] + [
@@ -298,13 +315,20 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
             terminal,
             prose=(4,),
             paint={1: terminal.paint},
+            colalign=STATISTICS_ALIGN,
         )
         if rule_rows
         else "none"
     )
     parts += ["", _heading(f"Focus areas over {of}: gaps and questions in their rules", terminal)]
     parts.append(
-        layout.table(area_rows, ["focus area", "gaps", "questions"], terminal, prose=(0,))
+        layout.table(
+            area_rows,
+            ["focus area", "gaps", "questions"],
+            terminal,
+            prose=(0,),
+            colalign=("left", "right", "right"),
+        )
         if area_rows
         else "no gaps or questions"
     )
