@@ -5,8 +5,9 @@ Every terminal renderer takes a ``Terminal`` (how wide, whether to colour) from 
 line and stays pure. A table is measured once: when its natural width fits, it is printed as
 it is; when not, the columns of prose share what is left, each at least as wide as its longest
 word; when even that does not fit, each row is stacked as a block, a line of its short fields
-then one indented line per prose field ("stack columns rather than squeeze them"). Words and
-dotted field names are never split: a word longer than its column goes on a line of its own.
+then one indented line per prose field, a blank line between rows ("stack columns rather than
+squeeze them"). Words and dotted field names are never split: a word longer than its column
+goes on a line of its own.
 """
 
 from __future__ import annotations
@@ -370,7 +371,7 @@ def stacked(
             else:
                 lines += [" " * INDENT + f"{label}:", *wrap(text, inner - 2, " " * (INDENT + 2))]
         blocks.append("\n".join(lines))
-    return "\n".join(blocks)
+    return "\n\n".join(blocks)  # a blank line between entries, so they do not run together
 
 
 def _painted(
