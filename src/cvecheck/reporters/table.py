@@ -7,7 +7,6 @@ rule and per focus area over every file checked.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
 from cvecheck.reporters import layout
 from cvecheck.reporters.layout import Terminal
+from cvecheck.reporters.statistics import Tally
 from cvecheck.reporters.text import (
     COVERAGE_HEADERS,
     COVERAGE_NOTE,
@@ -277,31 +277,22 @@ def collapsed_reasons(results: Sequence[RuleResult]) -> list[list[str]]:
 
 def render_statistics(reports: Sequence[Report], terminal: Terminal | None = None) -> str:
     """Counts over every file checked: per rule with a gap or question, then per focus area."""
-    terminal = terminal or Terminal()
-    gaps: Counter[str] = Counter()
-    questions: Counter[str] = Counter()
-    focus_gaps: Counter[str] = Counter()
-    focus_questions: Counter[str] = Counter()
-    titles: dict[str, tuple[str, str]] = {}
+    tally = Tally()
     for report in reports:
-        for result in report.results:
-            rule = report.rules[result.rule_id]
-            titles[result.rule_id] = (rule.severity.value, one_line(rule.title))
-            area = rule.focus.label if rule.focus else ""
-            if result.status is Status.GAP:
-                gaps[result.rule_id] += 1
-                if area:
-                    focus_gaps[area] += 1
-            elif result.status is Status.CANNOT_ASSESS:
-                questions[result.rule_id] += 1
-                if area:
-                    focus_questions[area] += 1
-    files = len(reports)
-    ranked = sorted(set(gaps) | set(questions), key=lambda r: (-gaps[r], -questions[r], r))
-    rule_rows = [[r, titles[r][0], gaps[r], questions[r], titles[r][1]] for r in ranked]
-    areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
-    area_rows = [[a, focus_gaps[a], focus_questions[a]] for a in areas]
-    of = f"{files} file" + ("" if files == 1 else "s")
+        tally.add(report)
+    return render_tally(tally, terminal)
+
+
+def render_tally(tally: Tally, terminal: Terminal | None = None) -> str:
+    """The statistics of ``tally`` as tables: per rule with a gap or question, then per area."""
+    terminal = terminal or Terminal()
+    ranked = tally.ranked()
+    rule_rows = [
+        [r, tally.titles[r][0], tally.gaps[r], tally.questions[r], tally.titles[r][1]]
+        for r in ranked
+    ]
+    area_rows = [[a, tally.focus_gaps[a], tally.focus_questions[a]] for a in tally.areas()]
+    of = tally.of_files()
     parts = [
         _heading(
             f"Rules with gaps or questions over {of} ({len(ranked)}): how many files have each",
@@ -332,14 +323,5 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
         if area_rows
         else "no gaps or questions"
     )
-    total = Counter(dict.fromkeys(Status, 0))
-    for report in reports:
-        total.update(report.counts())
-    parts += ["", layout.fill(f"Summary: {summary_line(dict(total))}.", terminal.width)]
+    parts += ["", layout.fill(f"Summary: {summary_line(dict(tally.totals))}.", terminal.width)]
     return "\n".join(parts)
-
-
-def _focus_labels() -> list[str]:
-    from cvecheck.results import FocusArea
-
-    return [area.label for area in FocusArea]
