@@ -133,8 +133,11 @@ def test_list_of_items_is_written_in_block_style_before_the_commented_example() 
     )
     after = document.text()
     removed, added = changed_lines(text, after)
-    assert removed == []
+    # The list and its section were commented out: they are uncommented where they were.
+    assert [line.rstrip("\n") for line in removed] == ["# multi_agency:", "  # partners:"]
     assert [line.rstrip("\n") for line in added] == [
+        "multi_agency:",
+        "  partners:",
         "    - agency: County Police",
         "      sector: police",
         "    - agency: CAMHS",
