@@ -223,7 +223,13 @@ class Document:
             _move_trailing_comment(parent, keys[position - 1], key)
 
 
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<mark># )?(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
+# A key's line, live with any value, or commented out with none (``# name:`` and perhaps a
+# guide after it, as the template writes it): a commented-out value is someone's old text,
+# never brought back.
+_KEY_LINE = re.compile(
+    r"^(?P<indent> *)(?:(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:\s|$)"
+    r"|# (?P<offered>[A-Za-z_][A-Za-z0-9_]*):[ \t]*(?:#.*)?$)"
+)
 
 
 def _key_lines(lines: list[str], keys: list[str], step: int) -> list[int]:
@@ -240,7 +246,8 @@ def _key_lines(lines: list[str], keys: list[str], step: int) -> list[int]:
                 continue
             if len(match.group("indent")) < indent and depth:
                 break  # past the end of the parent's block
-            if len(match.group("indent")) == indent and match.group("key") == key:
+            name = match.group("key") or match.group("offered")
+            if len(match.group("indent")) == indent and name == key:
                 at = number
                 break
         if at is None:
