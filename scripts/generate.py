@@ -1,7 +1,10 @@
 """Write every generated file: `make generated` runs this. Never edit these files by hand.
 
 The generated files are the rules reference (docs/rules.md), the exported programme schema
-(docs/programme.schema.json), the fresh template (docs/examples/new-programme.yaml), the
+(docs/programme.schema.json), the validation schema shipped in the package
+(src/cvecheck/programme/validation-schema.json, which `check` validates files against, and
+waiver-file-schema.json beside it, for a commissioner's waiver file), the
+fresh template (docs/examples/new-programme.yaml), the
 expected report of each shipped example (programme_examples/reports/*.txt) and the real
 cvecheck output in the guides. Each output block in a guide sits between two markers and this
 script runs the command and puts its output in between:
@@ -24,6 +27,7 @@ tests/catalogue/test_generated.py fails when any generated file is stale.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shlex
 import sys
@@ -41,6 +45,8 @@ GUIDES = (
     "docs/formats.md",
 )
 SCHEMA_FILE = "docs/programme.schema.json"
+VALIDATION_SCHEMA_FILE = "src/cvecheck/programme/validation-schema.json"
+WAIVER_FILE_SCHEMA_FILE = "src/cvecheck/programme/waiver-file-schema.json"
 TEMPLATE_FILE = "docs/examples/new-programme.yaml"
 
 BLOCK = re.compile(
@@ -145,12 +151,15 @@ def expected_files() -> dict[Path, str]:
     """Every generated file's path and what it should contain, run from the repository root."""
     from cvecheck import __version__
     from cvecheck.catalogue import rules_markdown
+    from cvecheck.programme.model import validation_schema, waiver_file_schema
     from cvecheck.rules import load_rules
     from cvecheck.template import programme_template, schema_text
 
     wanted = {
         REPO / RULES_REFERENCE: rules_markdown(load_rules()),
         REPO / SCHEMA_FILE: schema_text(),
+        REPO / VALIDATION_SCHEMA_FILE: json.dumps(validation_schema(), indent=1) + "\n",
+        REPO / WAIVER_FILE_SCHEMA_FILE: json.dumps(waiver_file_schema(), indent=1) + "\n",
         REPO / TEMPLATE_FILE: programme_template(
             "../programme.schema.json", tool_version=__version__
         ),

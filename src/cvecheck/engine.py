@@ -19,13 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
 from cvecheck.loader import SourceMap
-from cvecheck.programme import DERIVED_FROM
-from cvecheck.programme.fields import COMPLETE_SUFFIX
+from cvecheck.programme.facts import COMPLETE_SUFFIX, DERIVED_FROM
 from cvecheck.programme.openness import LIST_SOURCES, completed_view, open_lists
 from cvecheck.results import (
     Coverage,
@@ -39,7 +38,9 @@ from cvecheck.results import (
     Status,
     Waiver,
 )
-from cvecheck.rules import Checks, CompiledRule, RuleSet
+
+if TYPE_CHECKING:  # rule sets are only read here
+    from cvecheck.rules import Checks, CompiledRule, RuleSet
 from cvecheck.waivers import apply_waiver
 
 _MISSING = object()

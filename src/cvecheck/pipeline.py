@@ -16,7 +16,8 @@ from typing import Any
 from cvecheck import __version__
 from cvecheck.engine import evaluate
 from cvecheck.loader import Loaded, SourceMap, load_text, read_text
-from cvecheck.programme import evaluation_view, parse_programme
+from cvecheck.programme.validation import validated
+from cvecheck.programme.view import evaluation_view
 from cvecheck.results import InputError, Report
 from cvecheck.rules import RuleSet, load_rules
 from cvecheck.waivers import WaiverPolicy, programme_waivers, waivers_in_force
@@ -71,7 +72,7 @@ def check_data(
 ) -> Report:
     """Check a programme description given as plain data (locations are then unknown)."""
     loaded = Loaded(dict(data), SourceMap(name, {}))
-    return _check_loaded(loaded, ruleset, today, "", policy)
+    return _check_loaded(loaded, ruleset, today, "", policy, from_yaml=False)
 
 
 def _check_loaded(
@@ -80,22 +81,23 @@ def _check_loaded(
     today: date | None,
     digest: str,
     policy: WaiverPolicy | None,
+    *,
+    from_yaml: bool = True,
 ) -> Report:
     rules = ruleset if ruleset is not None else load_rules()
     day = today or date.today()
-    programme = parse_programme(loaded)
-    info = programme.programme
-    own = programme_waivers(programme, loaded.source_map, rules)
-    waivers, refused = waivers_in_force(
-        own, info.id if info else None, rules, policy or WaiverPolicy(), day
-    )
+    # A clean file goes through plain code only; the models explain one the schema refuses.
+    stated = validated(loaded, from_yaml=from_yaml)
+    info = stated.get("programme") or {}
+    own = programme_waivers(stated, loaded.source_map, rules)
+    waivers, refused = waivers_in_force(own, info.get("id"), rules, policy or WaiverPolicy(), day)
     report = evaluate(
         rules,
-        evaluation_view(programme),
+        evaluation_view(stated),
         loaded.source_map,
         waivers=waivers,
         today=day,
-        programme_name=info.name if info and info.name else "",
+        programme_name=info.get("name") or "",
         programme_hash=digest,
         tool_version=__version__,
     )

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cvecheck.programme import DERIVED_QUESTIONS, QUESTION_FIELD, Programme, field_order
+from cvecheck.programme.facts import DERIVED_QUESTIONS, QUESTION_FIELD
+from cvecheck.programme.layout import field_order, sections
 from cvecheck.results import Finding, Location, Report, Status
 
 GATE = "applies-when"
@@ -128,10 +129,9 @@ def _order(question: Question) -> tuple[int, int, int, int, str]:
 
 @cache
 def _sections() -> dict[str, int]:
-    return {name: index for index, name in enumerate(Programme.model_fields)}
+    return {name: index for index, name in enumerate(sections())}
 
 
 def _section_title(section: str) -> str:
-    info = Programme.model_fields.get(section)
-    description = (info.description or "").rstrip(".") if info else ""
+    description = sections().get(section, "").rstrip(".")
     return f"{section}: {description}" if description else section

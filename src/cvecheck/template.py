@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cvecheck.programme import SCHEMA_VERSION, Programme, programme_json_schema
-from cvecheck.programme.fields import COMPLETE_SUFFIX
+from cvecheck.programme.facts import COMPLETE_SUFFIX
 from cvecheck.programme.introspection import (
     list_item_model,
     literal_values,

@@ -16,17 +16,15 @@ nothing. An expired waiver is not honoured and is reported.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, ValidationError
-
-from cvecheck.loader import SourceMap, load_file
-from cvecheck.programme import Programme
-from cvecheck.programme.fields import Section
-from cvecheck.programme.sections import WaiverEntry
+from cvecheck.loader import Loaded, SourceMap, load_file
+from cvecheck.programme.layout import WAIVER_FILE_SCHEMA
+from cvecheck.programme.validation import is_valid
 from cvecheck.results import (
     InputError,
     Issue,
@@ -37,7 +35,9 @@ from cvecheck.results import (
     Status,
     Waiver,
 )
-from cvecheck.rules import RuleSet
+
+if TYPE_CHECKING:  # rule sets are only passed through here
+    from cvecheck.rules import RuleSet
 
 PROGRAMME = "programme"
 WAIVER_FILE = "waiver file"
@@ -61,19 +61,6 @@ class WaiverPolicy:
     """For each file waiver, the programme id it is for (None: every programme)."""
 
 
-class CommissionedWaiver(WaiverEntry):
-    programme: str | None = Field(
-        default=None,
-        description="The programme.id this waiver is for; without it, every programme checked.",
-    )
-
-
-class WaiverFile(Section):
-    """A commissioner's waiver file: ``waivers:`` and a list of waivers."""
-
-    waivers: list[CommissionedWaiver] = Field(default_factory=list)
-
-
 def read_waiver_file(
     path: FsPath, ruleset: RuleSet
 ) -> tuple[tuple[Waiver, ...], tuple[str | None, ...]]:
@@ -82,62 +69,84 @@ def read_waiver_file(
     A bad file, or a waiver naming no loaded rule, is an input error with file, line and column.
     """
     loaded = load_file(path)
-    try:
-        parsed = WaiverFile.model_validate(loaded.data)
-    except ValidationError as error:
-        from cvecheck.programme import validation_issues
-
-        raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
+    if isinstance(loaded.data, dict) and is_valid(loaded.data, WAIVER_FILE_SCHEMA):
+        entries = loaded.data.get("waivers", [])
+    else:
+        entries = _explained_waiver_file(loaded)
     issues: list[Issue] = []
     waivers: list[Waiver] = []
     scopes: list[str | None] = []
     seen: set[tuple[str, str | None]] = set()
     known = ruleset.by_id()
-    for index, entry in enumerate(parsed.waivers):
+    for index, entry in enumerate(entries):
+        rule, scope = entry["rule"], entry.get("programme")
         location = loaded.source_map.locate(("waivers", index, "rule"))
-        if entry.rule not in known and entry.rule not in ruleset.deselected:
-            issues.append(_unknown_rule(entry.rule, location, ruleset, loaded.source_map))
+        if rule not in known and rule not in ruleset.deselected:
+            issues.append(_unknown_rule(rule, location, ruleset, loaded.source_map))
             continue
-        if (entry.rule, entry.programme) in seen:
-            issues.append(_duplicate(entry.rule, location, loaded.source_map))
+        if (rule, scope) in seen:
+            issues.append(_duplicate(rule, location, loaded.source_map))
             continue
-        seen.add((entry.rule, entry.programme))
-        waivers.append(
-            Waiver(
-                entry.rule, entry.reason, entry.approved_by, entry.expires, location, WAIVER_FILE
-            )
-        )
-        scopes.append(entry.programme)
+        seen.add((rule, scope))
+        waivers.append(_waiver(entry, location, WAIVER_FILE))
+        scopes.append(scope)
     if issues:
         raise InputError(issues)
     return tuple(waivers), tuple(scopes)
 
 
 def programme_waivers(
-    programme: Programme, source_map: SourceMap, ruleset: RuleSet
+    stated: Mapping[str, Any], source_map: SourceMap, ruleset: RuleSet
 ) -> list[Waiver]:
-    """The programme's waivers with locations; a waiver naming no loaded rule is an input error."""
+    """The programme's waivers with locations; a waiver naming no loaded rule is an input error.
+
+    ``stated`` is a valid programme's stated data (``programme.validation.validated``), so each
+    entry has its rule, reason, approver and a calendar date, as text or a date.
+    """
     known = ruleset.by_id()
     waivers: list[Waiver] = []
     issues: list[Issue] = []
     seen: set[str] = set()
-    for index, entry in enumerate(programme.waivers or []):
+    for index, entry in enumerate(stated.get("waivers") or []):
+        rule = entry["rule"]
         location = source_map.locate(("waivers", index, "rule"))
-        if entry.rule in ruleset.deselected:
+        if rule in ruleset.deselected:
             continue  # the rule exists but this run leaves it out
-        if entry.rule not in known:
-            issues.append(_unknown_rule(entry.rule, location, ruleset, source_map))
+        if rule not in known:
+            issues.append(_unknown_rule(rule, location, ruleset, source_map))
             continue
-        if entry.rule in seen:
-            issues.append(_duplicate(entry.rule, location, source_map))
+        if rule in seen:
+            issues.append(_duplicate(rule, location, source_map))
             continue
-        seen.add(entry.rule)
-        waivers.append(
-            Waiver(entry.rule, entry.reason, entry.approved_by, entry.expires, location, PROGRAMME)
-        )
+        seen.add(rule)
+        waivers.append(_waiver(entry, location, PROGRAMME))
     if issues:
         raise InputError(issues)
     return waivers
+
+
+def _explained_waiver_file(loaded: Loaded) -> list[dict[str, Any]]:
+    """A waiver file the schema refuses, parsed by the models to say where it is wrong (the
+    models are loaded only here: a clean waiver file never needs them)."""
+    from pydantic import ValidationError
+
+    from cvecheck.programme import validation_issues
+    from cvecheck.programme.sections import WaiverFile
+
+    try:
+        parsed = WaiverFile.model_validate(loaded.data)
+    except ValidationError as error:
+        raise InputError(validation_issues(error, loaded.source_map, WaiverFile)) from None
+    entries: list[dict[str, Any]] = parsed.model_dump(mode="json")["waivers"]
+    return entries
+
+
+def _waiver(entry: Mapping[str, Any], location: Location, source: str) -> Waiver:
+    """A valid waiver entry (plain data: the expiry as YYYY-MM-DD text, or a date) as a Waiver."""
+    expires = entry["expires"]
+    if not isinstance(expires, date):
+        expires = date.fromisoformat(expires)
+    return Waiver(entry["rule"], entry["reason"], entry["approved_by"], expires, location, source)
 
 
 def _unknown_rule(rule: str, location: Location, ruleset: RuleSet, source_map: SourceMap) -> Issue:

@@ -19,7 +19,8 @@ import pytest
 from cvecheck.engine import evaluate_rule
 from cvecheck.loader import SourceMap
 from cvecheck.programme import Programme, evaluation_view
-from cvecheck.programme.fields import COMPLETE_SUFFIX, is_closed
+from cvecheck.programme.facts import COMPLETE_SUFFIX
+from cvecheck.programme.fields import is_closed
 from cvecheck.programme.introspection import is_list, nested_model
 from cvecheck.programme.openness import LIST_SOURCES, completed_view
 from cvecheck.results import Status

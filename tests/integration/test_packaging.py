@@ -38,3 +38,6 @@ def test_wheel_ships_every_rule_file(tmp_path: Path) -> None:
     assert shipped == in_repo
     assert "cvecheck/py.typed" in names
     assert "cvecheck/cli.py" in names
+    # check validates every file against it: without it no check could run.
+    assert "cvecheck/programme/validation-schema.json" in names
+    assert "cvecheck/programme/waiver-file-schema.json" in names

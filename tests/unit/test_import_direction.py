@@ -125,3 +125,57 @@ def test_the_check_finds_an_arrow_against_the_flow(tmp_path: Path) -> None:
     path.write_text(source, encoding="utf-8")
     found = [target for _, target in imported_modules(path, "cvecheck.sample")]
     assert sorted(found) == ["cvecheck.loader", "cvecheck.reporters"]
+
+
+PLAIN: frozenset[str] = frozenset(
+    {
+        "cvecheck",
+        "cvecheck.escaping",
+        "cvecheck.results",
+        "cvecheck.loader",
+        "cvecheck.programme",
+        "cvecheck.programme.facts",
+        "cvecheck.programme.layout",
+        "cvecheck.programme.validation",
+        "cvecheck.programme.view",
+        "cvecheck.programme.openness",
+        "cvecheck.waivers",
+        "cvecheck.engine",
+        "cvecheck.questions",
+    }
+)
+"""The modules a clean programme file (and a clean waiver file) goes through, which import no
+pydantic when loaded (the models are loaded inside functions, only to explain a refused file)."""
+
+
+def loaded_on_import(path: Path, module: str) -> list[tuple[int, str]]:
+    """Every module ``path`` imports when it is loaded: top-level statements only, outside
+    ``if TYPE_CHECKING:``; names from a package resolved as for ``imported_modules``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: list[tuple[int, str]] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: 1 - node.level or None], base])
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                is_module = (SOURCE.parent / candidate.replace(".", "/")).with_suffix(
+                    ".py"
+                ).exists() or (SOURCE.parent / candidate.replace(".", "/")).is_dir()
+                found.append((node.lineno, candidate if is_module else base))
+    return found
+
+
+def test_the_plain_path_loads_no_pydantic() -> None:
+    paths = {name: path for path, name in modules()}
+    against: list[str] = []
+    for module in sorted(PLAIN):
+        for line, target in loaded_on_import(paths[module], module):
+            top = target.split(".")[0]
+            if top in ("pydantic", "pydantic_core") or (top == "cvecheck" and target not in PLAIN):
+                against.append(f"{module}:{line} imports {target}")
+    assert not against, "the plain path would load the models:\n" + "\n".join(against)

@@ -1,8 +1,10 @@
-"""Building blocks of the programme model: optional "stated" fields, tri-state helpers and the
-strict base class every section derives from."""
+"""Building blocks of the programme model: optional "stated" fields, calendar dates, open
+lists and the strict base class every section derives from. (The tri-state helpers and the
+constants shared with the plain path are in ``facts``.)"""
 
-# No `from __future__ import annotations` in this package: pydantic would then compile every
-# field's annotation from its string, about 15 ms of every cold start for 300 fields.
+# No `from __future__ import annotations` in the model modules (fields, sections, model):
+# pydantic would then compile every field's annotation from its string, about 15 ms for 300
+# fields whenever the models are built.
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -11,9 +13,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, crea
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from cvecheck.programme.facts import CLOSED_MARK, COMPLETE_SUFFIX, is_complete
 from cvecheck.programme.introspection import is_list
-
-SCHEMA_VERSION = "1"
 
 _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -45,13 +46,6 @@ def stated(description: str, *, closed: bool = False, **extra: Any) -> Any:
         extra["json_schema_extra"] = {CLOSED_MARK: True}
     return Field(default=None, description=description, **extra)
 
-
-CLOSED_MARK = "x-complete-as-written"
-"""Schema mark of a list that is read as complete as written (``programme.stages``)."""
-
-COMPLETE_SUFFIX = "_complete"
-NONE_ITEM = "none"
-"""A list item that states absence (``tools: [none]``), which makes the list complete."""
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -88,35 +82,6 @@ def is_closed(schema_extra: Any) -> bool:
     return isinstance(schema_extra, dict) and schema_extra.get(CLOSED_MARK) is True
 
 
-def listed(items: list[Any] | None, complete: bool | None, *values: Any) -> bool | None:
-    """Whether a list holds any of ``values``, tri-state and open-world.
-
-    True if it does; False only if the list states the whole answer (``[]``, ``[none]`` or
-    marked complete); None when it does not say (unstated, or open without them).
-    """
-    if items is None:
-        return None
-    if any(value in items for value in values):
-        return True
-    if not items or NONE_ITEM in items or complete is True:
-        return False
-    return None
-
-
-def any_true(*answers: bool | None) -> bool | None:
-    """Either-or facts, tri-state: true if any answer is yes, false only if every one is no."""
-    if any(answer is True for answer in answers):
-        return True
-    if all(answer is False for answer in answers):
-        return False
-    return None
-
-
-def non_empty(items: list[Any] | None) -> bool | None:
-    """A stated list as an answer: a non-empty list is yes, ``[]`` is no, absent is unknown."""
-    return None if items is None else len(items) > 0
-
-
 class Section(BaseModel):
     """Base of every block: unknown keys are errors, and YAML 1.1 look-alikes are not coerced."""
 
@@ -124,5 +89,4 @@ class Section(BaseModel):
 
     def is_complete(self, name: str) -> bool | None:
         """The ``<name>_complete`` answer beside the list ``name`` (see ``open_lists``)."""
-        answer = getattr(self, name + COMPLETE_SUFFIX, None)
-        return answer if isinstance(answer, bool) else None
+        return is_complete(self, name)

@@ -1,5 +1,6 @@
 """Questions asked of the model itself: which model a field holds, whether it is a list, and
-every dotted path a rule may read. Shared by rule loading, error messages and the template."""
+every dotted path under a model. Shared by error messages, the template and the tests that
+hold ``layout`` (the plain path) to the models."""
 
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin

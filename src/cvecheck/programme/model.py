@@ -2,18 +2,19 @@
 
 A value means "stated"; ``false``, ``none`` or an empty list mean "stated absent". Unknown keys
 and wrong types are input errors with a line and column (see ``parse_programme``). Facts that
-combine several sections are computed fields of the root, so rules stay data.
+combine several sections are computed fields of the root, so rules stay data; each is computed
+by its plain function in ``facts``, the one the fast path uses. ``check`` meets these models
+only to explain a file the shipped validation schema (``validation_schema``) refuses.
 """
 
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import ConfigDict, ValidationError, computed_field
 
 from cvecheck.loader import Loaded
+from cvecheck.programme import facts
 from cvecheck.programme.errors import validation_issues
-from cvecheck.programme.fields import Section, listed, open_lists, stated
-from cvecheck.programme.introspection import declaration_order, model_paths
+from cvecheck.programme.fields import Section, open_lists, stated
 from cvecheck.programme.sections import (
     CommunityAndReporting,
     Continuity,
@@ -76,37 +77,22 @@ class Programme(Section):
     )
     sources: list[SourceLink] | None = stated("Documents behind this description.", closed=True)
 
+    # Each derived fact is computed by the same plain function the fast path uses (facts.py).
+
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme is within the review's scope: "
         "secondary_tertiary, mixed (also primary prevention) or primary_only."
     )
     @property
     def review_scope(self) -> Literal["secondary_tertiary", "mixed", "primary_only"] | None:
-        stages = self.programme.stages if self.programme else None
-        if not stages:
-            return None
-        if all(stage == "primary" for stage in stages):
-            return "primary_only"
-        return "mixed" if "primary" in stages else "secondary_tertiary"
+        return facts.review_scope(self)  # type: ignore[return-value]
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether formers take part (formers.used, or any staff is_former)."
     )
     @property
     def uses_formers(self) -> bool | None:
-        if self.staff and any(member.is_former for member in self.staff):
-            return True
-        if self.formers is not None and self.formers.used is not None:
-            return self.formers.used
-        # Staff who are all not formers say nothing of formers elsewhere unless the staff
-        # list is the whole team.
-        if (
-            self.staff
-            and self.is_complete("staff")
-            and all(member.is_former is False for member in self.staff)
-        ):
-            return False
-        return None
+        return facts.uses_formers(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether formers deliver to participants or audiences (mentor, "
@@ -115,16 +101,7 @@ class Programme(Section):
     )
     @property
     def formers_deliver(self) -> bool | None:
-        # A former who only advises, informs research or appears in material the programme
-        # reuses faces no audience, so the rules on training, credibility, motivations,
-        # safety and supervision of delivery do not concern them.
-        if self.staff and any(member.is_former for member in self.staff):
-            return True
-        if self.uses_formers is False:
-            return False
-        formers = self.formers
-        roles = formers.roles if formers else None
-        return listed(roles, formers.is_complete("roles") if formers else None, *DELIVERING_ROLES)
+        return facts.formers_deliver(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme works with individual cases: "
@@ -132,13 +109,7 @@ class Programme(Section):
     )
     @property
     def has_caseload(self) -> bool | None:
-        info = self.programme
-        if info is None:
-            return None
-        kinds = listed(info.kinds_of_work, info.is_complete("kinds_of_work"), "case_work")
-        if info.works_with_individuals is not None:
-            return info.works_with_individuals  # the explicit answer wins, as for online work
-        return kinds
+        return facts.has_caseload(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme does online work: programme.online_work, "
@@ -146,106 +117,28 @@ class Programme(Section):
     )
     @property
     def has_online_component(self) -> bool | None:
-        info = self.programme
-        delivery = self.delivery
-        signs = [
-            listed(info.settings, info.is_complete("settings"), "online") if info else None,
-            listed(info.kinds_of_work, None, "online_outreach") if info else None,
-            listed(delivery.components, None, "online") if delivery else None,
-            True if info is not None and info.geography == "online_only" else None,
-            True if self.online is not None and self.online.components else None,
-        ]
-        # The explicit answer wins, so completing an open list never overrides it.
-        if info is not None and info.online_work is not None:
-            return info.online_work
-        if any(sign is True for sign in signs):
-            return True
-        return False if signs[0] is False else None
+        return facts.has_online_component(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme works with people on parole or probation."
     )
     @property
     def works_with_parole(self) -> bool | None:
-        info = self.programme
-        if info is None:
-            return None
-        return listed(info.settings, info.is_complete("settings"), "parole", "probation")
+        return facts.works_with_parole(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme works with returnees from conflict zones."
     )
     @property
     def works_with_returnees(self) -> bool | None:
-        settings = self.programme.settings if self.programme else None
-        population = self.target_population.includes_returnees if self.target_population else None
-        if population is not None:
-            return population  # the explicit answer wins over an open settings list
-        return True if settings and "returnees" in settings else None
+        return facts.works_with_returnees(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether the programme is tertiary (stage, or a prison/parole setting)."
     )
     @property
     def is_tertiary(self) -> bool | None:
-        info = self.programme
-        if info is None:
-            return None
-        if info.stages:
-            # programme.stages is read as complete, so a stated list decides.
-            return "tertiary" in info.stages
-        return True if listed(info.settings, None, "prison", "probation", "parole") else None
-
-
-DELIVERING_ROLES = ("mentor", "counsellor", "messenger", "trainer", "online_outreach")
-"""Formers' roles that put them in front of participants or audiences."""
-
-
-DERIVED_FROM: dict[str, tuple[str, ...]] = {
-    "uses_formers": ("formers",),
-    "review_scope": ("programme", "stages"),
-    "formers_deliver": ("formers", "roles"),
-    "has_caseload": ("programme", "works_with_individuals"),
-    "has_online_component": ("programme", "online_work"),
-    "works_with_parole": ("programme", "settings"),
-    "works_with_returnees": ("target_population", "includes_returnees"),
-    "is_tertiary": ("programme", "stages"),
-}
-"""Where in a file the facts behind each top-level derived field are stated, so a question
-about one points at the place to answer it rather than at the top of the file."""
-
-
-DERIVED_QUESTIONS: dict[str, str] = {
-    "uses_formers": "Does the programme involve former extremists in any role (formers.used)?",
-    "formers_deliver": "Do formers deliver to participants or audiences (as mentors, "
-    "counsellors, messengers, trainers or online outreach), or do they only advise, inform "
-    "research or appear in existing content? List their roles (formers.roles) and, if that is "
-    "all of them, write roles_complete: true.",
-    "has_caseload": "Does the programme do one-to-one case work with referred people? Write "
-    "programme.works_with_individuals: true or false, or list the kinds of work "
-    "(programme.kinds_of_work).",
-    "has_online_component": "Does the programme do any online work? Write "
-    "programme.online_work: true or false.",
-    "works_with_parole": "Does the programme work with people on parole or probation? List "
-    "parole or probation in programme.settings, or write settings_complete: true.",
-    "works_with_returnees": "Does the programme support people returning from conflict zones "
-    "(target_population.includes_returnees)?",
-    "programme.stages": "Which prevention stages does the programme serve: primary, secondary, "
-    "tertiary (programme.stages)?",
-}
-"""One wording for each derived gate, whichever rule asks it, naming the field that answers."""
-
-QUESTION_FIELD: dict[str, str] = {
-    "is_tertiary": "programme.stages",
-    "review_scope": "programme.stages",
-}
-"""Derived facts answered by one stated field: asked about as that field, so it is asked once."""
-
-
-@cache
-def field_order() -> dict[str, int]:
-    """Each dotted field's place in the file's order (for sorting questions)."""
-    return declaration_order(Programme)
+        return facts.is_tertiary(self)
 
 
 def parse_programme(loaded: Loaded) -> Programme:
@@ -256,17 +149,64 @@ def parse_programme(loaded: Loaded) -> Programme:
         raise InputError(validation_issues(error, loaded.source_map, Programme)) from None
 
 
-def programme_paths() -> frozenset[str]:
-    """Every dotted path a rule may read: stated and derived fields, ``name[*]`` into lists."""
-    return model_paths(Programme)
-
-
 def programme_json_schema() -> dict[str, Any]:
     """The JSON Schema of a programme file, generated from the models and written for the
     editors practitioners fill it in with (see ``schema.for_editors``)."""
     from cvecheck.programme.schema import for_editors
 
     return for_editors(Programme.model_json_schema(mode="validation"))
+
+
+def validation_schema() -> dict[str, Any]:
+    """The schema ``validation`` checks files against, generated from the models and shipped
+    in the package (``layout.SCHEMA_FILE``, written by ``make generated``).
+
+    It is the models' own JSON Schema with what only they enforce made explicit (a whole
+    number carries ``x-whole-number``, see ``validation``) and without the words, which the
+    check never shows: titles, defaults, descriptions (the top-level sections' kept, for the
+    questions' headings). It is not the editors' schema (``programme_json_schema``).
+    """
+    schema: dict[str, Any] = _for_validation(
+        Programme.model_json_schema(mode="validation"), top=True
+    )
+    return schema
+
+
+def waiver_file_schema() -> dict[str, Any]:
+    """The schema a commissioner's waiver file is checked against, made as
+    ``validation_schema`` is (``layout.WAIVER_FILE_SCHEMA``, written by ``make generated``)."""
+    from cvecheck.programme.sections import WaiverFile
+
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **_for_validation(WaiverFile.model_json_schema(mode="validation")),
+    }
+    return schema
+
+
+_NAMED = {"properties", "$defs"}
+_WORDS = {"title", "default", "description", "$id"}
+
+
+def _for_validation(node: Any, *, top: bool = False) -> Any:
+    if isinstance(node, list):
+        return [_for_validation(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _NAMED:
+            result[key] = {
+                name: _for_validation(sub, top=top and key == "properties")
+                for name, sub in value.items()
+            }
+        elif key not in _WORDS or (key == "description" and top):
+            result[key] = _for_validation(value)
+    if result.get("type") == "integer":
+        from cvecheck.programme.validation import WHOLE_NUMBER
+
+        result[WHOLE_NUMBER] = True
+    return result
 
 
 def evaluation_view(programme: Programme) -> dict[str, Any]:

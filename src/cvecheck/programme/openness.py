@@ -12,14 +12,14 @@ derived from them (the partners' sector count, whether there is online work...),
 every possible item to each open list and deriving the facts again.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel
-
-from cvecheck.programme.fields import COMPLETE_SUFFIX, NONE_ITEM, is_closed
-from cvecheck.programme.introspection import is_list, nested_model
-from cvecheck.programme.model import Programme, evaluation_view
+from cvecheck.programme.facts import COMPLETE_SUFFIX, NONE_ITEM
+from cvecheck.programme.layout import ROOT, Field, fields
+from cvecheck.programme.view import evaluation_view
 
 PLACEHOLDERS = 12
 """How many unnamed items a completed list of free text gains (more than any rule counts)."""
@@ -69,7 +69,7 @@ def is_open(section: Mapping[str, Any], name: str) -> bool:
 def open_lists(data: Mapping[str, Any]) -> frozenset[str]:
     """Dotted paths (``a.b``, without item indexes) of the open lists in an evaluation view."""
     found: set[str] = set()
-    for path, section, name, _ in _lists(data, Programme, ()):
+    for path, section, name, _ in _lists(data, ROOT, ()):
         if is_open(section, name):
             found.add(".".join(str(p) for p in path if isinstance(p, str)))
     return frozenset(found)
@@ -78,22 +78,23 @@ def open_lists(data: Mapping[str, Any]) -> frozenset[str]:
 def completed_view(data: Mapping[str, Any]) -> dict[str, Any]:
     """The evaluation view of the programme with every open list completed with every item it
     could hold, and every derived fact computed again from those lists."""
-    stated = _stated(data, Programme)
-    for path, _, name, annotation in list(_lists(stated, Programme, ())):
+    stated = _stated(data, ROOT)
+    for path, _, name, field in list(_lists(stated, ROOT, ())):
         section = _at(stated, path[:-1])
         if is_open(section, name):
-            section[name] = section[name] + _every_item(annotation, section[name])
-    return evaluation_view(Programme.model_validate(stated))
+            section[name] = section[name] + _every_item(field, section[name])
+    return evaluation_view(stated)
 
 
-def _stated(data: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+def _stated(data: Mapping[str, Any], block: str) -> dict[str, Any]:
     """A copy of the stated values only (derived facts dropped), deep enough to edit lists."""
     result: dict[str, Any] = {}
+    known = fields(block)
     for key, value in data.items():
-        info = model.model_fields.get(key)
-        if info is None:
+        field = known.get(key)
+        if field is None:
             continue  # a derived fact
-        nested = nested_model(info.annotation)
+        nested = field.section
         if nested is not None and isinstance(value, dict):
             result[key] = _stated(value, nested)
         elif nested is not None and isinstance(value, list):
@@ -108,23 +109,24 @@ def _stated(data: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _lists(
-    data: Mapping[str, Any], model: type[BaseModel], path: tuple[str | int, ...]
-) -> list[tuple[tuple[str | int, ...], Mapping[str, Any], str, Any]]:
-    """Every open-able stated list: (path, the mapping holding it, its name, its annotation)."""
-    found: list[tuple[tuple[str | int, ...], Mapping[str, Any], str, Any]] = []
+    data: Mapping[str, Any], block: str, path: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], Mapping[str, Any], str, Field]]:
+    """Every open-able stated list: (path, the mapping holding it, its name, its field)."""
+    found: list[tuple[tuple[str | int, ...], Mapping[str, Any], str, Field]] = []
+    known = fields(block)
     for key, value in data.items():
-        info = model.model_fields.get(key)
-        if info is None:
+        field = known.get(key)
+        if field is None:
             continue
-        nested = nested_model(info.annotation)
-        if is_list(info.annotation):
-            if not is_closed(info.json_schema_extra):
-                found.append(((*path, key), data, key, info.annotation))
+        nested = field.section
+        if field.is_list:
+            if not field.closed:
+                found.append(((*path, key), data, key, field))
             if nested is not None and isinstance(value, list):
                 for index, item in enumerate(value):
-                    if isinstance(item, Mapping):
+                    if isinstance(item, dict):
                         found += _lists(item, nested, (*path, key, index))
-        elif nested is not None and isinstance(value, Mapping):
+        elif nested is not None and isinstance(value, dict):
             found += _lists(value, nested, (*path, key))
     return found
 
@@ -135,51 +137,30 @@ def _at(data: dict[str, Any], path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _every_item(annotation: Any, present: list[Any]) -> list[Any]:
+def _every_item(field: Field, present: list[Any]) -> list[Any]:
     """Items a list of this type could hold that it does not already hold."""
-    item = _item_type(annotation)
-    values = _literals(item)
+    item = field.item or {}
+    values = item.get("enum", [item["const"]] if "const" in item else [])
     if values:
         return [v for v in values if v != NONE_ITEM and v not in present]
-    model = nested_model(item)
-    if model is not None:
-        return _model_items(model)
-    if item is str:
+    if field.section is not None:
+        return _model_items(field.section)
+    if field.text:
         return [f"(not listed {n})" for n in range(1, PLACEHOLDERS + 1)]
     return []
 
 
-def _model_items(model: type[BaseModel]) -> list[dict[str, Any]]:
+def _model_items(block: str) -> list[dict[str, Any]]:
     """One item per value of each of the item's choice fields, required text filled in."""
     base: dict[str, Any] = {}
     choices: list[tuple[str, list[Any]]] = []
-    for name, info in model.model_fields.items():
-        values = _literals(info.annotation)
-        if values:
-            choices.append((name, [v for v in values if v != NONE_ITEM]))
-            if info.is_required():
+    for name, field in fields(block).items():
+        if field.choices:
+            choices.append((name, [v for v in field.choices if v != NONE_ITEM]))
+            if field.required:
                 base[name] = choices[-1][1][0]
-        elif info.is_required():
-            if _unwrap_optional(info.annotation) is not str:
+        elif field.required:
+            if not field.text:
                 return []  # nothing sensible to invent
             base[name] = "(not listed)"
     return [{**base, name: value} for name, values in choices for value in values] or [base]
-
-
-def _item_type(annotation: Any) -> Any:
-    annotation = _unwrap_optional(annotation)
-    return _unwrap_optional(get_args(annotation)[0]) if get_origin(annotation) is list else None
-
-
-def _unwrap_optional(annotation: Any) -> Any:
-    args = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) not in (None, list, Literal) and len(args) == 1:
-        return args[0]
-    return annotation
-
-
-def _literals(annotation: Any) -> list[Any]:
-    annotation = _unwrap_optional(annotation)
-    if get_origin(annotation) is Literal:
-        return list(get_args(annotation))
-    return []

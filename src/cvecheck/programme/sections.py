@@ -2,22 +2,16 @@
 
 Every field is optional: absent means "not stated", which rules turn into a question. Facts a
 section can derive from its own fields (needs without an alternative, the number of partner
-sectors...) are computed fields beside the fields they come from.
+sectors...) are computed fields beside the fields they come from, each computed by its plain
+function in ``facts`` (the one the fast path uses).
 """
 
 from typing import Literal
 
 from pydantic import Field, computed_field
 
-from cvecheck.programme.fields import (
-    IsoDate,
-    Section,
-    any_true,
-    listed,
-    non_empty,
-    open_lists,
-    stated,
-)
+from cvecheck.programme import facts
+from cvecheck.programme.fields import IsoDate, Section, open_lists, stated
 
 # --- programme -----------------------------------------------------------------------------
 
@@ -241,10 +235,7 @@ class NeedsAssessment(Section):
     )
     @property
     def needs_without_alternative(self) -> list[CoreNeed] | None:
-        if self.core_needs_considered is None or self.prosocial_alternatives is None:
-            return None
-        met = {alternative.need for alternative in self.prosocial_alternatives}
-        return [need for need in dict.fromkeys(self.core_needs_considered) if need not in met]
+        return facts.needs_without_alternative(self)  # type: ignore[return-value]
 
 
 # --- delivery --------------------------------------------------------------------------------
@@ -447,7 +438,7 @@ class CommunityWork(Section):
     )
     @property
     def resilience_or_dialogue(self) -> bool | None:
-        return any_true(self.resilience_building, self.intercommunity_dialogue)
+        return facts.resilience_or_dialogue(self)
 
 
 @open_lists
@@ -481,23 +472,14 @@ class SocialEcology(Section):
     )
     @property
     def beyond_individual(self) -> bool | None:
-        family, peers, community = self.family, self.peers, self.community
-        return any_true(
-            family.work_with_family if family else None,
-            peers.peer_network_skills if peers else None,
-            peers.harmful_ties_management if peers else None,
-            community.resilience_or_dialogue if community else None,
-            self.addresses_structural_factors,
-        )
+        return facts.beyond_individual(self)
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Derived: whether socio-economic needs or structural barriers are addressed."
     )
     @property
     def addresses_structural_factors(self) -> bool | None:
-        return any_true(
-            non_empty(self.socio_economic), non_empty(self.structural_barriers_addressed)
-        )
+        return facts.addresses_structural_factors(self)
 
 
 # --- multi-agency ----------------------------------------------------------------------------
@@ -602,9 +584,7 @@ class MultiAgency(Section):
     @computed_field(description="Derived: number of distinct sectors among the partners.")  # type: ignore[prop-decorator]
     @property
     def partner_sector_count(self) -> int | None:
-        if self.partners is None:
-            return None
-        return len({partner.sector for partner in self.partners})
+        return facts.partner_sector_count(self)
 
 
 # --- community engagement and reporting ------------------------------------------------------
@@ -820,14 +800,7 @@ class Online(Section):
     )
     @property
     def uses_alternative_platforms(self) -> bool | None:
-        categories = None if self.platforms is None else [p.category for p in self.platforms]
-        return listed(
-            categories,
-            self.is_complete("platforms"),
-            "alternative",
-            "encrypted_messaging",
-            "gaming",
-        )
+        return facts.uses_alternative_platforms(self)
 
 
 # --- risk ------------------------------------------------------------------------------------
@@ -885,7 +858,7 @@ class RiskAssessment(Section):
     @computed_field(description="Derived: number of distinct kinds of data used.")  # type: ignore[prop-decorator]
     @property
     def data_source_count(self) -> int | None:
-        return None if self.data_sources is None else len(set(self.data_sources))
+        return facts.data_source_count(self)
 
 
 # --- reintegration ---------------------------------------------------------------------------
@@ -972,6 +945,21 @@ class WaiverEntry(Section):
     reason: str = Field(min_length=1, description="Why the gap is accepted for now.")
     approved_by: str = Field(min_length=1, description="Who approved the waiver (name or role).")
     expires: IsoDate = Field(description="Date after which the waiver no longer applies.")
+
+
+class CommissionedWaiver(WaiverEntry):
+    """A waiver in a commissioner's waiver file (``waivers.read_waiver_file``)."""
+
+    programme: str | None = Field(
+        default=None,
+        description="The programme.id this waiver is for; without it, every programme checked.",
+    )
+
+
+class WaiverFile(Section):
+    """A commissioner's waiver file: ``waivers:`` and a list of waivers."""
+
+    waivers: list[CommissionedWaiver] = Field(default_factory=list)
 
 
 class SourceLink(Section):
