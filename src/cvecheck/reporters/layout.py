@@ -126,9 +126,12 @@ def _greedy(text: str, width: int, first: str, rest: str) -> list[str]:
             break_long_words=False,
             break_on_hyphens=False,
         ).wrap(text)
+    if not text.strip(" "):
+        return []
     if len(first) + len(text) <= width:
-        text = text.rstrip(" ")
-        return [first + text] if text else []
+        return [first + text.rstrip(" ")]
+    if "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return _by_words(text, width, first, rest)
     chunks = [chunk for chunk in _SPACES.split(text) if chunk]
     chunks.reverse()
     lines: list[str] = []
@@ -168,6 +171,26 @@ def _at_dots(line: str, width: int, indent: str) -> list[str]:
             current += piece
     parts.append(current)
     return [indent + part for part in parts]
+
+
+def _by_words(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``_greedy`` for text whose words are separated by single spaces (nearly all text)."""
+    lines: list[str] = []
+    indent = first
+    current: list[str] = []
+    length = 0
+    for word in text.split(" "):
+        if not current:
+            current, length = [word], len(word)
+        elif length + 1 + len(word) <= width - len(indent):
+            current.append(word)
+            length += 1 + len(word)
+        else:
+            lines.append(indent + " ".join(current))
+            indent = rest
+            current, length = [word], len(word)
+    lines.append(indent + " ".join(current))
+    return lines
 
 
 def fill(text: str, width: int, indent: str = "", hanging: str | None = None) -> str:
