@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cvecheck.reporters import layout
+from cvecheck.reporters.layout import Terminal
 
 WORDS = st.text(alphabet="ab.-_: \u00e9\u4e00", min_size=0, max_size=60)
 SPACED = st.lists(st.text(alphabet="ab.-_:\u00e9", min_size=1, max_size=12), max_size=12).map(
@@ -48,3 +49,10 @@ def test_a_paragraph_hangs_under_its_first_line() -> None:
     assert layout.fill("a b c " * 4, 10, indent="- ", hanging="  ") == (
         "- a b c a\n  b c a b\n  c a b c"
     )
+
+
+@given(st.text(max_size=80))
+def test_the_safe_pass_is_one_line_on_every_line(text: str) -> None:
+    from cvecheck.escaping import one_line
+
+    assert Terminal(80).safe(text) == "\n".join(one_line(line) for line in text.split("\n"))

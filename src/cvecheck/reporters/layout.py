@@ -83,10 +83,17 @@ class Terminal:
     def safe(self, text: str) -> str:
         """The last line of defence, line by line: control characters shown, not obeyed; only
         the colour codes this module writes (when colour is on) pass."""
+        if not self.colour and _harmless(text):
+            return text  # what one_line would give for every line: the text as it is
         lines = text.split("\n")
         if not self.colour:
             return "\n".join(one_line(line) for line in lines)
         return "\n".join(_safe_coloured(line) for line in lines)
+
+
+def _harmless(text: str) -> bool:
+    """Whether ``one_line`` leaves every line of ``text`` as it is (checked once, not per line)."""
+    return "::" not in text and "##[" not in text and text.replace("\n", "").isprintable()
 
 
 def _safe_coloured(line: str) -> str:
