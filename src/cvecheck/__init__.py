@@ -8,7 +8,9 @@ Importing the package has no side effects. The Python API (``check_file``,
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: `cvecheck --version` loads this only
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = [

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from cvecheck.rules import (
     CompiledRule,
     Recommendation,
@@ -19,6 +17,7 @@ from cvecheck.rules import (
     Requirement,
     Rule,
     RuleSet,
+    to_data,
 )
 
 
@@ -109,7 +108,7 @@ def rule_document(rule: Rule) -> dict[str, Any]:
         "wording": rule.wording,
         "evidence": rule.evidence.value,
         "quote": _para(rule.quote) if rule.quote else None,
-        "practice_source": None if source is None else source.model_dump(mode="json"),
+        "practice_source": None if source is None else to_data(source),
         "requirements": [
             {
                 "name": r.name,
@@ -123,6 +122,8 @@ def rule_document(rule: Rule) -> dict[str, Any]:
 
 
 def _yaml(fragment: dict[str, Any]) -> str:
+    import yaml  # only explain shows examples: listing the rules does without it
+
     return yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True, width=88).rstrip()
 
 

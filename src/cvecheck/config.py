@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,6 +215,8 @@ def read_config(path: Path) -> ConfigValues:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], SourceMap]:
+    import tomllib  # only where a pyproject.toml is found
+
     name = str(path)
     text = read_text(path)
     refuse_hidden_line_breaks(text, name)

@@ -10,6 +10,7 @@ This module imports nothing from cvecheck.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 
@@ -108,14 +109,17 @@ def html(text: str) -> str:
     return _html.escape(visible(text, keep="\n\t"))
 
 
-# Characters XML 1.0 cannot hold at all, even escaped; a YAML string may contain them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 cannot hold at all, even escaped; a YAML string may contain them.
+    Compiled on first use: it costs more than the rest of this module (about 3 ms)."""
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml(text: str) -> str:
     """Text XML 1.0 can carry (the serialiser escapes markup): characters XML forbids become
     U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    return _not_xml().sub("\ufffd", text)
 
 
 def word(text: str) -> str:

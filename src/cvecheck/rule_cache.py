@@ -2,9 +2,10 @@
 
 A rule set that passed every check (examples included) is remembered under a digest of its
 files' bytes and of the code that checked them. Loading the same files again skips the YAML
-parsing and the example checks, which at 70 rules are most of a cold start; the rules
-themselves are still validated and compiled. Any change to a rule file, or to cvecheck, means a
-new digest and a full check. A missing, stale or damaged cache only means a full load.
+parsing, the rule-file models (pydantic is not even imported) and the example checks, which at
+70 rules are most of a cold start: the stored plain data becomes the run-time rules directly
+(each validator is built once, when first used). Any change to a rule file, or to cvecheck,
+means a new digest and a full check. A missing, stale or damaged cache only means a full load.
 
 Each cache file carries a digest of its own contents (and of the key it is stored under) and
 is checked against it before use: a cache file edited by hand, or by anything but this module,
@@ -23,18 +24,14 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path as FsPath
 
-from cvecheck.loader import MAX_FILE_BYTES
+from cvecheck.packs import default_rules_dir, pack_files, resolve_rules_dir
 from cvecheck.results import PackIdentity
-from cvecheck.rules import (
-    PackManifest,
-    Rule,
-    RuleSet,
-    compile_rule,
-    default_rules_dir,
-    load_rules,
-    pack_files,
-    resolve_rules_dir,
-)
+from cvecheck.rules import PackManifest, Rule, RuleSet, compile_rule, load_rules, to_data
+
+MAX_FILE_BYTES = 1024 * 1024
+"""The loader's limit (``cvecheck.loader.MAX_FILE_BYTES``, which a test keeps equal): a pack
+holding a larger file is not hashed, and the full load refuses it. Not imported from the
+loader, whose YAML machinery a cache hit never needs."""
 
 
 def cached_rules(
@@ -67,7 +64,7 @@ def default_cache_dir() -> FsPath | None:
     return FsPath(base) / "cvecheck"
 
 
-_CACHE_FORMAT = "2"
+_CACHE_FORMAT = "3"
 _CACHE_KEEP = 8
 
 
@@ -92,7 +89,11 @@ def _digest(folders: list[FsPath]) -> str:
     # The code that validates rules and examples is part of the verdict: a changed model
     # (say, during development, with the version unchanged) must not reuse an old one.
     package = FsPath(__file__).parent
-    for module in (package / "rules.py", *sorted((package / "programme").glob("*.py"))):
+    # The programme's schema files too: the paths a rule may read come from one of them.
+    checking = [package / m for m in ("rules.py", "rule_files.py", "predicates.py", "packs.py")]
+    programme = sorted((package / "programme").glob("*.py"))
+    programme += sorted((package / "programme").glob("*.json"))
+    for module in (*checking, *programme):
         info = FsPath(module).stat()
         digest.update(f"{module}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
     for folder in folders:
@@ -120,10 +121,9 @@ def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
         if not isinstance(payload, str) or sealed["digest"] != _seal(key, payload):
             return None  # edited or damaged: rebuilt from the rule files
         stored = json.loads(payload)
-        rules = tuple(
-            compile_rule(Rule.model_validate(data), file) for file, data in stored["rules"]
-        )
-        packs = tuple(PackManifest.model_validate(data) for data in stored["packs"])
+        # Sealed, so checked when it was stored: plain values, no re-validation.
+        rules = tuple(compile_rule(Rule.from_data(data), file) for file, data in stored["rules"])
+        packs = tuple(PackManifest.from_data(data) for data in stored["packs"])
         identities = tuple(PackIdentity(**data) for data in stored["identities"])
     except Exception:  # a missing, stale or damaged cache only means a full load
         return None
@@ -135,8 +135,8 @@ def _read_cache(cache_dir: FsPath, key: str) -> RuleSet | None:
 
 def _write_cache(cache_dir: FsPath, key: str, ruleset: RuleSet) -> None:
     stored = {
-        "rules": [[c.file, c.rule.model_dump(mode="json", by_alias=True)] for c in ruleset.rules],
-        "packs": [pack.model_dump(mode="json") for pack in ruleset.packs],
+        "rules": [[c.file, to_data(c.rule)] for c in ruleset.rules],
+        "packs": [to_data(pack) for pack in ruleset.packs],
         "identities": [
             {"name": i.name, "version": i.version, "digest": i.digest, "shipped": i.shipped}
             for i in ruleset.identities

@@ -1,184 +1,119 @@
-"""Rule packs: the Rule model, the pack manifest, and ``load_rules`` which validates them all.
+"""Rules at run time: the rule and pack values, their compiled validators, and ``load_rules``.
 
-A rule pack is a folder holding ``pack.yaml`` (the source document, its sections and every
-recommendation in it) and one YAML file per rule, in any sub-folder. Nothing in a pack is ever
-executed: predicates are JSON Schema fragments applied to values at dotted paths. Everything
-is checked on load (unknown fields, bad JSON Schema, remote references, duplicate ids, sources
-that name no recommendation, examples that are not valid programmes), so a broken pack fails
-before any programme is checked, with the rule file and line.
+A rule set is read from its pack folders once (``load_rules``: every file checked by
+``cvecheck.rule_files``, with pydantic) and then held as the frozen plain values defined here,
+which the engine, the selection, the catalogue and every renderer use. The same values are
+built from the checked files' plain data on a load and from the on-disk cache on a hit
+(``from_data``), so a hit and a full load give equal rules; a hit imports neither pydantic nor
+the rule-file models. A compiled rule builds each predicate's validator once, when first used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
-import jsonschema_rs
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
+from cvecheck.packs import (
+    BUILTIN_PACKS,
+    BUILTIN_PREFIX,
+    PACK_FILE,
+    builtin_rules_root,
+    default_rules_dir,
+    pack_files,
+    resolve_rules_dir,
 )
+from cvecheck.predicates import Checks, Predicate, build_validator, compile_predicate
+from cvecheck.results import Evidence, FocusArea, PackIdentity, Severity
 
-from cvecheck.loader import MAX_FILE_BYTES, Loaded, load_file
-from cvecheck.results import (
-    Evidence,
-    FocusArea,
-    InputError,
-    Issue,
-    Location,
-    PackIdentity,
-    Severity,
-)
-
-PACK_FILE = "pack.yaml"
-_ID = re.compile(r"^[A-Z]{3}[0-9]{3}$")
-"""ASCII only: ``\\d`` would also take other scripts' digits (U+0661 for 1, say)."""
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_NAME = r"[a-z_][a-z0-9_]*(\[\*\])?"
-_PATH = re.compile(rf"^{_NAME}(\.{_NAME})*$")
-"""Dotted field names; ``name[*]`` means every item of the list at ``name``."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Predicate = dict[str, dict[str, Any]]
-"""Dotted path in the programme -> JSON Schema that the value there must satisfy."""
-
-
-def _check_predicate(value: Predicate) -> Predicate:
-    if not value:
-        raise ValueError("needs at least one path")
-    for path, schema in value.items():
-        if not _PATH.match(path):
-            raise ValueError(f"{path!r} is not a dotted path of field names (items: name[*])")
-        if not isinstance(schema, dict):
-            raise ValueError(f"the schema for {path!r} must be a mapping")
-        remote = _remote_ref(schema)
-        if remote:
-            raise ValueError(f"{remote} points outside the rule; rules never fetch anything")
-        try:
-            jsonschema_rs.meta.validate(schema)
-        except jsonschema_rs.ValidationError as error:
-            where = "/".join(str(p) for p in error.instance_path)
-            at = f" at {where}" if where else ""
-            raise ValueError(f"invalid JSON Schema for {path!r}{at}: {error.message}") from None
-        try:
-            build_validator(schema)  # resolves local references: a dangling one fails here
-        except (jsonschema_rs.ValidationError, ValueError) as error:
-            first = str(error).splitlines()[0]
-            raise ValueError(f"JSON Schema for {path!r} cannot be used: {first}") from None
-    return value
-
-
-_REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
-_BASES = ("$id", "$schema")
-
-
-def _remote_ref(schema: Any) -> str | None:
-    """A reference that would leave the rule (or a base that could make one), if any."""
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key in _REFERENCES:
-                ref = node.get(key)
-                if isinstance(ref, str) and not ref.startswith("#"):
-                    return f"{key} {ref!r}"
-            for key in _BASES:
-                if isinstance(node.get(key), str):
-                    return f"{key} {node[key]!r}"
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return None
-
-
-def build_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
-    """The run-time validator of one predicate: JSON Schema 2020-12, offline, formats as
-    annotations (as the jsonschema library does). 20-40x faster per call than jsonschema and
-    about 300x faster to check against the metaschema; see docs/performance.md."""
-    return jsonschema_rs.Draft202012Validator(schema, offline=True, validate_formats=False)
-
-
-class Condition(_Strict):
-    """One condition of applicability; when it does not hold the rule is not applicable."""
-
-    require: Predicate = Field(description="Paths and the JSON Schema each value must satisfy.")
-    reason: str = Field(min_length=1, description="Why the rule does not apply when it fails.")
-    ask: str = Field(min_length=1, description="Question to ask when the file does not say.")
-
-    _valid = field_validator("require")(_check_predicate)
-
+__all__ = [
+    "BUILTIN_PACKS",
+    "BUILTIN_PREFIX",
+    "PACK_FILE",
+    "Checks",
+    "CompiledRequirement",
+    "CompiledRule",
+    "Condition",
+    "Examples",
+    "PackManifest",
+    "PracticeSource",
+    "Predicate",
+    "Recommendation",
+    "ReportSection",
+    "Requirement",
+    "Rule",
+    "RuleSet",
+    "Source",
+    "build_validator",
+    "builtin_rules_root",
+    "compile_rule",
+    "default_rules_dir",
+    "load_rules",
+    "pack_digest",
+    "pack_files",
+    "pack_identity",
+    "resolve_rules_dir",
+    "to_data",
+]
 
 Basis = Literal["stated", "operationalised", "practice"]
-"""Where a requirement comes from: the review asks for it in so many words (stated), it is a
-concrete test of something the review asks for (operationalised, with a justification), or it
-is a standard from a practice framework, not from the review (practice)."""
+"""stated (the review asks for it in so many words), operationalised (a concrete test of what
+it asks, with a justification) or practice (a standard from a practice framework)."""
 
 
-class Requirement(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    """One condition of applicability; when it does not hold the rule is not applicable."""
+
+    require: Predicate
+    reason: str
+    ask: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
     """One thing the programme must state; checked on its own."""
 
-    name: str = Field(pattern=_SLUG.pattern, description="Short slug, unique in the rule.")
-    basis: Basis = Field(description="stated, operationalised or practice.")
-    justification: str | None = Field(
-        default=None,
-        min_length=1,
-        description="For an operationalised requirement: why it tests what the source asks.",
-    )
-    require: Predicate = Field(description="Paths and the JSON Schema each value must satisfy.")
-    gap: str = Field(min_length=1, description="What is missing, said when the check fails.")
-    ask: str = Field(min_length=1, description="Question to ask when the file does not say.")
-    after: str | None = Field(
-        default=None,
-        pattern=_SLUG.pattern,
-        description="Name of an earlier requirement of the rule this one depends on: it is "
-        "checked (and asked) only once that one is met, so `used: false` does not also ask "
-        "whether the limits of what is used are noted.",
-    )
-
-    _valid = field_validator("require")(_check_predicate)
-
-    @model_validator(mode="after")
-    def _justified(self) -> Requirement:
-        if self.basis == "operationalised" and not self.justification:
-            raise ValueError("an operationalised requirement needs a one-line justification")
-        return self
+    name: str
+    basis: Basis
+    justification: str | None = None
+    require: Predicate
+    gap: str
+    ask: str
+    after: str | None = None
+    """An earlier requirement this one waits on: it is checked only once that one is met."""
 
 
-class Source(_Strict):
-    section: str = Field(description="Id of the report section in pack.yaml.")
-    recommendation: int = Field(ge=1, description="Number of the recommendation in that section.")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    section: str
+    recommendation: int
 
 
-class PracticeSource(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PracticeSource:
     """The public framework a practice-pack rule rests on (never the review)."""
 
-    framework: str = Field(min_length=1, description="Name of the framework or guidance.")
-    publisher: str = Field(min_length=1, description="Who publishes it.")
-    year: int = Field(ge=1990, le=2100)
-    url: str = Field(pattern=r"^https?://\S+$", description="Where it can be read.")
+    framework: str
+    publisher: str
+    year: int
+    url: str
 
 
-class Examples(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Examples:
     """Programme fragments with their expected outcome; the test suite runs every one."""
 
-    pass_: list[dict[str, Any]] = Field(alias="pass", min_length=1)
-    gap: list[dict[str, Any]] = Field(min_length=1)
-    cannot_assess: list[dict[str, Any]] = Field(min_length=1)
-    not_applicable: list[dict[str, Any]] = Field(default_factory=list)
+    pass_: tuple[dict[str, Any], ...]
+    gap: tuple[dict[str, Any], ...]
+    cannot_assess: tuple[dict[str, Any], ...]
+    not_applicable: tuple[dict[str, Any], ...] = ()
 
-    def by_outcome(self) -> dict[str, list[dict[str, Any]]]:
+    def by_outcome(self) -> dict[str, tuple[dict[str, Any], ...]]:
         return {
             "pass": self.pass_,
             "gap": self.gap,
@@ -186,38 +121,36 @@ class Examples(_Strict):
             "not_applicable": self.not_applicable,
         }
 
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Examples:
+        return cls(
+            pass_=tuple(data["pass"]),
+            gap=tuple(data["gap"]),
+            cannot_assess=tuple(data["cannot_assess"]),
+            not_applicable=tuple(data.get("not_applicable", ())),
+        )
 
-class Rule(_Strict):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
     """One recommendation (or one part of it) as an executable check."""
 
-    id: str = Field(pattern=_ID.pattern, description="Stable code: section prefix and 3 digits.")
-    name: str = Field(pattern=_SLUG.pattern, description="Kebab-case slug.")
-    title: str = Field(min_length=1, description="What the rule checks, as an instruction.")
+    id: str
+    name: str
+    title: str
     source: Source
-    pack: str = Field(
-        default="",
-        description="Name of the pack the rule belongs to; set on load from its pack.yaml.",
-    )
-    quote: str | None = Field(
-        default=None,
-        min_length=1,
-        description="The exact sentence(s) of the source document the rule rests on.",
-    )
-    wording: str = Field(
-        min_length=1,
-        description="The words of the quote (or of the practice source) that set the severity.",
-    )
-    practice_source: PracticeSource | None = Field(
-        default=None, description="For a practice-pack rule: the public framework it cites."
-    )
+    pack: str = ""
+    quote: str | None = None
+    wording: str
+    practice_source: PracticeSource | None = None
     focus: FocusArea | None = None
     severity: Severity
     evidence: Evidence
-    recommendation: str = Field(min_length=1, description="The recommendation in our own words.")
-    why: str = Field(min_length=1, description="Why it matters.")
-    applies_when: list[Condition] = Field(default_factory=list)
-    requirements: list[Requirement] = Field(min_length=1)
-    remediation: str = Field(min_length=1, description="How to close the gap.")
+    recommendation: str
+    why: str
+    applies_when: tuple[Condition, ...] = ()
+    requirements: tuple[Requirement, ...]
+    remediation: str
     examples: Examples
 
     def provenance(self) -> str:
@@ -230,62 +163,100 @@ class Rule(_Strict):
             )
         return "The review says: \u201c" + " ".join((self.quote or "").split()) + "\u201d"
 
-    @field_validator("requirements")
     @classmethod
-    def _unique_names(cls, value: list[Requirement]) -> list[Requirement]:
-        names = [r.name for r in value]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"requirement names must be unique: {', '.join(duplicates)}")
-        for index, requirement in enumerate(value):
-            if requirement.after is not None and requirement.after not in names[:index]:
-                raise ValueError(
-                    f"requirement {requirement.name!r}: after {requirement.after!r} must name "
-                    "an earlier requirement of this rule"
-                )
-        return value
+    def from_data(cls, data: Mapping[str, Any]) -> Rule:
+        """The rule from checked plain data: a rule file's, or the cache's (``to_data``)."""
+        practice = data.get("practice_source")
+        focus = data.get("focus")
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            title=data["title"],
+            source=Source(**data["source"]),
+            pack=data.get("pack", ""),
+            quote=data.get("quote"),
+            wording=data["wording"],
+            practice_source=None if practice is None else PracticeSource(**practice),
+            focus=None if focus is None else FocusArea(focus),
+            severity=Severity(data["severity"]),
+            evidence=Evidence(data["evidence"]),
+            recommendation=data["recommendation"],
+            why=data["why"],
+            applies_when=tuple(Condition(**c) for c in data.get("applies_when", ())),
+            requirements=tuple(Requirement(**r) for r in data["requirements"]),
+            remediation=data["remediation"],
+            examples=Examples.from_data(data["examples"]),
+        )
 
 
-class Recommendation(_Strict):
-    number: int = Field(ge=1)
-    summary: str = Field(min_length=1, description="The recommendation in our own words.")
-    quote: str | None = Field(
-        default=None, min_length=1, description="The recommendation in the source's words."
-    )
-    encoding: Literal["full", "partial", "manual"] = Field(
-        description="How completely rules can check it; `manual` means not mechanically."
-    )
-    note: str | None = Field(default=None, description="What is not checked, and why.")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recommendation:
+    number: int
+    summary: str
+    quote: str | None = None
+    encoding: Literal["full", "partial", "manual"]
+    """How completely rules can check it; ``manual`` means not mechanically."""
+    note: str | None = None
 
 
-class ReportSection(_Strict):
-    id: str = Field(pattern=_SLUG.pattern)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSection:
+    id: str
     title: str
-    prefix: str = Field(pattern=r"^[A-Z]{3}$", description="Rule id prefix for this section.")
-    kind: Literal["recommendations", "findings", "standards"] = Field(
-        default="recommendations",
-        description="What the section lists: the source's recommendations, its findings "
-        "(context; a rule cites one only where the finding is itself phrased as practice), "
-        "or practice standards (practice packs).",
-    )
-    recommendations: list[Recommendation] = Field(min_length=1)
+    prefix: str
+    """Rule id prefix for this section."""
+    kind: Literal["recommendations", "findings", "standards"] = "recommendations"
+    recommendations: tuple[Recommendation, ...]
 
 
-class PackManifest(_Strict):
-    name: str = Field(pattern=_SLUG.pattern)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PackManifest:
+    """A pack's pack.yaml: the source document, its sections and their recommendations."""
+
+    name: str
     version: str
     title: str
-    kind: Literal["review", "practice"] = Field(
-        default="review",
-        description="review: rules rest on the source document's words, every requirement "
-        "stated or operationalised; practice: standards from elsewhere, each rule citing one.",
-    )
+    kind: Literal["review", "practice"] = "review"
     source_document: str
-    sections: list[ReportSection] = Field(min_length=1)
+    sections: tuple[ReportSection, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PackManifest:
+        """The manifest from checked plain data: pack.yaml's, or the cache's (``to_data``)."""
+        return cls(
+            name=data["name"],
+            version=data["version"],
+            title=data["title"],
+            kind=data.get("kind", "review"),
+            source_document=data["source_document"],
+            sections=tuple(
+                ReportSection(
+                    id=s["id"],
+                    title=s["title"],
+                    prefix=s["prefix"],
+                    kind=s.get("kind", "recommendations"),
+                    recommendations=tuple(Recommendation(**r) for r in s["recommendations"]),
+                )
+                for s in data["sections"]
+            ),
+        )
 
 
-Checks = tuple[tuple[tuple[str, ...], jsonschema_rs.Validator], ...]
-"""Each path of a predicate with the validator of its JSON Schema."""
+_KEYS = {"pass_": "pass"}
+"""Fields whose key in a rule file is a Python keyword."""
+
+
+def to_data(value: Any) -> Any:
+    """A rule, manifest or any part of one as the plain data ``from_data`` reads (JSON types)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {_KEYS.get(f.name, f.name): to_data(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_data(item) for key, item in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 @dataclass(frozen=True)
@@ -298,16 +269,30 @@ class CompiledRequirement:
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A validated rule ready for the engine, with where it was defined."""
+    """A checked rule ready for the engine, with where it was defined.
+
+    The validators are built on first use, once: listing or explaining rules never needs them
+    (nor jsonschema-rs), and checking a file builds each one once for the whole run.
+    """
 
     rule: Rule
     file: str
-    conditions: tuple[tuple[Condition, Checks], ...]
-    requirements: tuple[CompiledRequirement, ...]
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @cached_property
+    def conditions(self) -> tuple[tuple[Condition, Checks], ...]:
+        """Each condition of applicability with the validators of its predicate."""
+        return tuple((c, compile_predicate(c.require)) for c in self.rule.applies_when)
+
+    @cached_property
+    def requirements(self) -> tuple[CompiledRequirement, ...]:
+        """Each requirement with the validators of its predicate."""
+        return tuple(
+            CompiledRequirement(r, compile_predicate(r.require)) for r in self.rule.requirements
+        )
 
 
 @dataclass(frozen=True)
@@ -340,70 +325,39 @@ class RuleSet:
         return "+".join(f"custom:{pack.name}@{pack.version}" for pack in self.packs)
 
 
-BUILTIN_PREFIX = "builtin:"
-BUILTIN_PACKS = ("crest", "practice")
-"""The packs shipped with cvecheck: the CREST review's (on by default) and the practice
-standards (off by default; name it as ``builtin:practice`` in ``--rules`` or ``rules:``)."""
-
-
-def builtin_rules_root() -> FsPath:
-    """The folder holding the shipped packs: inside the installed package, or the checkout's."""
-    packaged = FsPath(__file__).parent / "rules"
-    if (packaged / "crest" / PACK_FILE).is_file():
-        return packaged
-    return FsPath(__file__).resolve().parents[2] / "rules"
-
-
-def default_rules_dir() -> FsPath:
-    """The rule pack used when no other is named: the CREST review's."""
-    return builtin_rules_root() / "crest"
-
-
-def resolve_rules_dir(folder: FsPath) -> FsPath:
-    """A rule folder as given, or a shipped pack when named ``builtin:NAME``."""
-    text = str(folder)
-    if text.startswith(BUILTIN_PREFIX):
-        return builtin_rules_root() / text[len(BUILTIN_PREFIX) :]
-    return folder
+def compile_rule(rule: Rule, file: str) -> CompiledRule:
+    """The rule ready for the engine; its validators are built when first used."""
+    return CompiledRule(rule, file)
 
 
 def load_rules(dirs: Iterable[FsPath] | None = None, *, check_examples: bool = True) -> RuleSet:
-    """Load and validate every rule pack; raises InputError listing every problem found.
+    """Read and check every rule pack; raises InputError listing every problem found.
 
     ``cvecheck.rule_cache.cached_rules`` remembers a rule set that passed every check, so the
     command line skips this work when the files have not changed.
     """
+    from cvecheck.rule_files import check_packs  # pydantic: only when rule files are read
+
     folders = [resolve_rules_dir(d) for d in dirs] if dirs is not None else [default_rules_dir()]
-    return _load_rules(folders, check_examples)
-
-
-def _load_rules(folders: list[FsPath], check_examples: bool) -> RuleSet:
-    issues: list[Issue] = []
-    packs: list[PackManifest] = []
-    identities: list[PackIdentity] = []
-    compiled: list[CompiledRule] = []
-    for folder in folders:
-        pack, rules, pack_issues = _load_pack(folder, check_examples)
-        issues.extend(pack_issues)
-        if pack is not None:
-            packs.append(pack)
-            identities.append(pack_identity(pack, folder))
-        compiled.extend(rules)
-    issues.extend(_cross_checks(compiled, packs))
-    if issues:
-        raise InputError(issues)
+    checked = check_packs(folders, check_examples)
+    packs = tuple(PackManifest.from_data(pack.manifest) for pack in checked)
+    compiled = [
+        compile_rule(Rule.from_data(data), file) for pack in checked for file, data in pack.rules
+    ]
     return RuleSet(
-        tuple(sorted(compiled, key=lambda c: c.id)), tuple(packs), identities=tuple(identities)
+        tuple(sorted(compiled, key=lambda c: c.id)),
+        packs,
+        identities=tuple(
+            pack_identity(manifest, pack.folder)
+            for manifest, pack in zip(packs, checked, strict=True)
+        ),
     )
-
-
-def pack_files(folder: FsPath) -> list[FsPath]:
-    """Every file of a pack that the loader reads: pack.yaml and the rule files."""
-    return sorted(folder.rglob("*.yaml"))
 
 
 def pack_digest(folder: FsPath) -> str:
     """sha256 over each file's path (relative to the pack) and bytes, in name order."""
+    from cvecheck.loader import MAX_FILE_BYTES
+
     digest = hashlib.sha256()
     for path in pack_files(folder):
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
@@ -418,203 +372,3 @@ def pack_identity(pack: PackManifest, folder: FsPath, digest: str | None = None)
     # Shipped means loaded from cvecheck's own packs folder, whatever the manifest says.
     shipped = folder.resolve().parent == builtin_rules_root().resolve()
     return PackIdentity(pack.name, pack.version, digest or pack_digest(folder), shipped)
-
-
-def _load_pack(
-    folder: FsPath, check_examples: bool
-) -> tuple[PackManifest | None, list[CompiledRule], list[Issue]]:
-    manifest_path = folder / PACK_FILE
-    if not folder.is_dir():
-        return None, [], [Issue("rules-missing", "rule folder not found", Location(str(folder)))]
-    if not manifest_path.is_file():
-        return (
-            None,
-            [],
-            [Issue("pack-missing", f"a rule pack needs a {PACK_FILE}", Location(str(folder)))],
-        )
-    issues: list[Issue] = []
-    pack = None
-    try:
-        loaded = load_file(manifest_path)
-        pack = PackManifest.model_validate(loaded.data)
-    except InputError as error:
-        issues.extend(error.issues)
-    except ValidationError as error:
-        from cvecheck.programme import validation_issues
-
-        issues.extend(validation_issues(error, loaded.source_map, PackManifest))
-    rules: list[CompiledRule] = []
-    for path in pack_files(folder):
-        if path == manifest_path:
-            continue
-        try:
-            compiled = load_rule_file(path, check_examples=check_examples)
-        except InputError as error:
-            issues.extend(error.issues)
-            continue
-        if pack is not None:
-            problems = pack_issues(compiled.rule, pack)
-            if problems:
-                where = Location(str(path), 1, 1)
-                issues.extend(Issue("rule-pack", problem, where) for problem in problems)
-                continue
-            compiled = compile_rule(compiled.rule.model_copy(update={"pack": pack.name}), str(path))
-        rules.append(compiled)
-    return pack, rules, issues
-
-
-def pack_issues(rule: Rule, pack: PackManifest) -> list[str]:
-    """What keeps a rule out of its pack: a review pack's rules quote the review and ask only
-    for what it states or what operationalises it; a practice pack's rules cite a framework."""
-    problems: list[str] = []
-    if rule.pack and rule.pack != pack.name:
-        problems.append(f"the rule says pack '{rule.pack}' but sits in pack '{pack.name}'")
-    if pack.kind == "review":
-        if rule.quote is None:
-            problems.append("a rule of a review pack needs a quote from the review")
-        if rule.practice_source is not None:
-            problems.append("a rule of a review pack cites the review, not a practice_source")
-        for requirement in rule.requirements:
-            if requirement.basis == "practice":
-                problems.append(
-                    f"requirement '{requirement.name}' is a practice standard: it belongs "
-                    "in a practice pack, not under the review's name"
-                )
-    else:
-        if rule.practice_source is None:
-            problems.append("a rule of a practice pack needs a practice_source")
-        if rule.quote is not None:
-            problems.append("a practice rule does not quote the review; cite its framework")
-        for requirement in rule.requirements:
-            if requirement.basis != "practice":
-                problems.append(
-                    f"requirement '{requirement.name}' of a practice rule must have basis practice"
-                )
-    return problems
-
-
-def load_rule_file(path: FsPath, *, check_examples: bool = True) -> CompiledRule:
-    """Load, validate and compile one rule file."""
-    loaded = load_file(path)
-    try:
-        rule = Rule.model_validate(loaded.data)
-    except ValidationError as error:
-        from cvecheck.programme import validation_issues
-
-        raise InputError(validation_issues(error, loaded.source_map, Rule)) from None
-    issues: list[Issue] = []
-    expected_name = f"{rule.id}-{rule.name}.yaml"
-    if path.name != expected_name:
-        issues.append(
-            Issue("rule-filename", f"file name must be {expected_name}", Location(str(path), 1, 1))
-        )
-    issues.extend(_unknown_path_issues(rule, loaded))
-    if check_examples:
-        issues.extend(_example_issues(rule, loaded))
-    if issues:
-        raise InputError(issues)
-    return compile_rule(rule, str(path))
-
-
-def compile_rule(rule: Rule, file: str) -> CompiledRule:
-    """Build the validators of a rule once."""
-    return CompiledRule(
-        rule=rule,
-        file=file,
-        conditions=tuple((c, _compile(c.require)) for c in rule.applies_when),
-        requirements=tuple(CompiledRequirement(r, _compile(r.require)) for r in rule.requirements),
-    )
-
-
-def _compile(predicate: Predicate) -> Checks:
-    return tuple(
-        (tuple(path.replace("[*]", ".*").split(".")), build_validator(schema))
-        for path, schema in predicate.items()
-    )
-
-
-def _unknown_path_issues(rule: Rule, loaded: Loaded) -> list[Issue]:
-    """A path naming no programme field would be "not stated" forever: refuse it on load."""
-    from cvecheck.programme import programme_paths  # lazily, as for the examples: see below
-
-    known = programme_paths()
-    issues: list[Issue] = []
-    blocks = [("applies_when", i, c.require) for i, c in enumerate(rule.applies_when)]
-    blocks += [("requirements", i, r.require) for i, r in enumerate(rule.requirements)]
-    for block, index, predicate in blocks:
-        for path in predicate:
-            if path not in known:
-                where = loaded.source_map.locate((block, index, "require", path))
-                issues.append(
-                    Issue("rule-unknown-path", f"'{path}' is not a programme field", where)
-                )
-    return issues
-
-
-def _example_issues(rule: Rule, loaded: Loaded) -> list[Issue]:
-    # Imported here: building the programme models is the largest single cost of a cold
-    # start, and a rule set read from the cache (say, for `cvecheck rules`) never needs them.
-    from cvecheck.programme import Programme, validation_issues
-
-    issues: list[Issue] = []
-    if rule.applies_when and not rule.examples.not_applicable:
-        issues.append(
-            Issue(
-                "rule-examples",
-                "a rule with applies_when needs at least one not_applicable example",
-                loaded.source_map.locate(("examples",)),
-            )
-        )
-    for outcome, fragments in rule.examples.by_outcome().items():
-        for index, fragment in enumerate(fragments):
-            base = ("examples", outcome, index)
-            try:
-                Programme.model_validate(fragment)
-            except ValidationError as error:
-                for issue in validation_issues(error, loaded.source_map, Programme, base):
-                    message = (
-                        f"example {outcome}[{index}] is not a valid programme: {issue.message}"
-                    )
-                    issues.append(Issue("rule-example-invalid", message, issue.location))
-    return issues
-
-
-def _cross_checks(rules: list[CompiledRule], packs: list[PackManifest]) -> list[Issue]:
-    issues: list[Issue] = []
-    seen: dict[str, str] = {}
-    sections = {s.id: s for pack in packs for s in pack.sections}
-    for compiled in rules:
-        rule, where = compiled.rule, Location(compiled.file, 1, 1)
-        if rule.id in seen:
-            issues.append(
-                Issue("rule-duplicate-id", f"id {rule.id} is also used by {seen[rule.id]}", where)
-            )
-        seen.setdefault(rule.id, compiled.file)
-        section = sections.get(rule.source.section)
-        if section is None:
-            known = ", ".join(sorted(sections)) or "none"
-            issues.append(
-                Issue(
-                    "rule-source",
-                    f"source section '{rule.source.section}' is not in any pack.yaml (known: {known})",
-                    where,
-                )
-            )
-            continue
-        if not rule.id.startswith(section.prefix):
-            issues.append(
-                Issue(
-                    "rule-id-prefix",
-                    f"rules of section '{section.id}' use ids starting {section.prefix}",
-                    where,
-                )
-            )
-        if rule.source.recommendation not in {r.number for r in section.recommendations}:
-            issues.append(
-                Issue(
-                    "rule-source",
-                    f"section '{section.id}' has no recommendation {rule.source.recommendation}",
-                    where,
-                )
-            )
-    return issues

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from cvecheck.cli import app
 from cvecheck.engine import evaluate_rule
 from cvecheck.loader import SourceMap
 from cvecheck.results import Status
-from cvecheck.rules import Rule, compile_rule, load_rules
+from cvecheck.rules import compile_rule, load_rules
 
 from ..paths import FIXTURES, REPORTING_PACK
 
@@ -198,10 +199,8 @@ def test_the_evaluator_cannot_fetch_even_past_the_load_checks(server: str) -> No
     good = load_rules([REPORTING_PACK]).rules[0]
     requirement = good.rule.requirements[0]
     path = next(iter(requirement.require))
-    hostile = requirement.model_copy(update={"require": {path: {"$ref": f"{server}/x.json"}}})
-    rule = Rule.model_construct(
-        **{**dict(good.rule), "applies_when": [], "requirements": [hostile]}
-    )
+    hostile = replace(requirement, require={path: {"$ref": f"{server}/x.json"}})
+    rule = replace(good.rule, applies_when=(), requirements=(hostile,))
     try:
         compiled = compile_rule(rule, "hostile.yaml")
     except Exception:  # refusing to build the validator is as good as refusing to fetch

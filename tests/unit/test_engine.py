@@ -10,6 +10,7 @@ from cvecheck.pipeline import check_data, check_text
 from cvecheck.results import InputError, Status
 from cvecheck.rules import RuleSet, load_rules
 
+from ..checks import with_checks
 from ..paths import FIXTURES
 
 TODAY = date(2026, 6, 1)
@@ -79,7 +80,7 @@ def test_rule_defect_is_an_error_result_not_a_crash(pack: RuleSet) -> None:
     broken_requirement = dataclasses.replace(
         requirement, checks=((requirement.checks[0][0], Broken()),)
     )
-    broken = dataclasses.replace(compiled, requirements=(broken_requirement,))
+    broken = with_checks(compiled, requirements=(broken_requirement,))
     ruleset = dataclasses.replace(pack, rules=(broken, pack.by_id()["DEM002"]))
     text = "formers: {used: true, training: {provided: true}}\n"
     report = check_text(text, "p.yaml", ruleset, today=TODAY)
@@ -181,9 +182,10 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
     from cvecheck.engine import evaluate_rule
     from cvecheck.loader import load_text
     from cvecheck.programme import evaluation_view, parse_programme
+    from cvecheck.rule_files import RuleFile
     from cvecheck.rules import Rule, compile_rule
 
-    rule = Rule.model_validate(
+    checked = RuleFile.model_validate(
         {
             "id": "DEM009",
             "name": "partners-have-roles",
@@ -207,6 +209,7 @@ def test_item_paths_ask_about_a_silent_item_and_fault_a_failing_one() -> None:
             "examples": {"pass": [{}], "gap": [{}], "cannot_assess": [{}]},
         }
     )
+    rule = Rule.from_data(checked.model_dump(mode="json", by_alias=True))
     compiled = compile_rule(rule, "inline")
 
     def outcome(partners: str) -> tuple[Status, int]:

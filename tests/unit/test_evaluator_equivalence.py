@@ -20,6 +20,7 @@ from cvecheck.loader import SourceMap, load_file
 from cvecheck.programme import Programme, evaluation_view, parse_programme
 from cvecheck.rules import CompiledRule, RuleSet, load_rules
 
+from ..checks import with_checks
 from ..paths import REPO, SHIPPED_RULES
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -42,7 +43,7 @@ def _reference(checks: Any, predicate: dict[str, Any]) -> Any:
 
 def reference_rule(compiled: CompiledRule) -> CompiledRule:
     """The same rule with every predicate evaluated by the jsonschema library."""
-    return replace(
+    return with_checks(
         compiled,
         conditions=tuple(
             (condition, _reference(checks, condition.require))

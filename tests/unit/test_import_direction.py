@@ -21,7 +21,10 @@ STAGES: tuple[str, ...] = (
     "results",  # value types, the Report
     "loader",  # bytes to data and a source map
     "programme",  # the programme model, validation, derived facts
-    "rules",  # rule and pack models, loading and checking packs
+    "packs",  # where rule packs live and which files they hold
+    "predicates",  # a rule's paths and JSON Schemas: checked, compiled into validators
+    "rule_files",  # rule files and pack.yaml as written: pydantic models, checks on load
+    "rules",  # run-time rule and pack values, compiled rules, load_rules
     "rule_cache",  # checked rule sets remembered on disk
     "waivers",  # reading and applying waivers
     "engine",  # evaluating rules on one programme
@@ -139,13 +142,17 @@ PLAIN: frozenset[str] = frozenset(
         "cvecheck.programme.validation",
         "cvecheck.programme.view",
         "cvecheck.programme.openness",
+        "cvecheck.packs",
+        "cvecheck.predicates",
+        "cvecheck.rules",
+        "cvecheck.rule_cache",
         "cvecheck.waivers",
         "cvecheck.engine",
         "cvecheck.questions",
     }
 )
-"""The modules a clean programme file (and a clean waiver file) goes through, which import no
-pydantic when loaded (the models are loaded inside functions, only to explain a refused file)."""
+"""The modules a clean programme file (and a clean waiver file, and a rule set read from the
+cache) goes through, which import no pydantic when loaded (the models are loaded inside functions, only to explain a refused file)."""
 
 
 def loaded_on_import(path: Path, module: str) -> list[tuple[int, str]]:

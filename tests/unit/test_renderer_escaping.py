@@ -15,6 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -268,29 +269,23 @@ def hostile_ruleset(text: str) -> RuleSet:
     """The shipped rules with every text a rule pack supplies replaced by a hostile one."""
     compiled = []
     for rule in RULESET.rules:
-        requirements = [
-            r.model_copy(update={"gap": text, "ask": text}) for r in rule.rule.requirements
-        ]
-        conditions = [
-            c.model_copy(update={"reason": text, "ask": text}) for c in rule.rule.applies_when
-        ]
-        model = rule.rule.model_copy(
-            update={
-                "title": text,
-                "remediation": text,
-                "why": text,
-                "recommendation": text,
-                "requirements": requirements,
-                "applies_when": conditions,
-            }
+        requirements = tuple(replace(r, gap=text, ask=text) for r in rule.rule.requirements)
+        conditions = tuple(replace(c, reason=text, ask=text) for c in rule.rule.applies_when)
+        model = replace(
+            rule.rule,
+            title=text,
+            remediation=text,
+            why=text,
+            recommendation=text,
+            requirements=requirements,
+            applies_when=conditions,
         )
         compiled.append(compile_rule(model, rule.file))
     packs = tuple(
-        pack.model_copy(
-            update={
-                "title": text,
-                "sections": [s.model_copy(update={"title": text}) for s in pack.sections],
-            }
+        replace(
+            pack,
+            title=text,
+            sections=tuple(replace(s, title=text) for s in pack.sections),
         )
         for pack in RULESET.packs
     )

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from cvecheck import rules as rules_module
-from cvecheck.results import InputError
+from cvecheck import rule_files
+from cvecheck.pipeline import check_text
+from cvecheck.reporters import render_reports
+from cvecheck.results import FileOutcome, InputError
 from cvecheck.rule_cache import cached_rules as load_rules
+from cvecheck.rules import PackManifest, Rule, to_data
+from cvecheck.rules import load_rules as full_load
 
-from ..paths import REPORTING_PACK
+from ..paths import FIXTURES, REPORTING_PACK
 
 
 @pytest.fixture
@@ -26,7 +32,7 @@ def _no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a rule file was parsed")
 
-    monkeypatch.setattr(rules_module, "load_file", refuse)
+    monkeypatch.setattr(rule_files, "load_file", refuse)
 
 
 def test_a_hit_gives_the_same_rules_without_parsing(
@@ -101,3 +107,64 @@ def test_eviction_keeps_the_rule_set_used_last(pack: Path, tmp_path: Path) -> No
     load_rules([changed], cache_dir=cache)  # a new entry evicts the least recently used
     assert used.exists()
     assert not (cache / f"rules-{0:064x}.json").exists()
+
+
+FIXTURE_PACKS = sorted(
+    p.parent
+    for p in FIXTURES.glob("*/pack.yaml")
+    if p.parent.name != "broken-ref-pack"  # refused on load: nothing to cache
+)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_PACKS, ids=lambda p: p.name)
+def test_a_hit_gives_the_values_of_a_full_load(
+    fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = tmp_path / fixture.name
+    shutil.copytree(fixture, pack)
+    cache = tmp_path / "cache"
+    full = full_load([pack])
+    load_rules([pack], cache_dir=cache)  # a miss: checked, then stored
+    _no_yaml(monkeypatch)
+    hit = load_rules([pack], cache_dir=cache)
+    assert hit.rules == full.rules  # the rule values and files
+    assert hit.packs == full.packs
+    assert hit.identities == full.identities
+    assert [to_data(c.rule) for c in hit.rules] == [to_data(c.rule) for c in full.rules]
+    # ... and the same report, byte for byte, in every check format that is text.
+    text = "programme: {name: Demo}\nformers: {used: true}\n"
+    for name in ("json", "sarif", "junit", "table", "markdown"):
+        outcomes = [
+            FileOutcome("p.yaml", check_text(text, "p.yaml", ruleset, today=date(2026, 1, 1)))
+            for ruleset in (full, hit)
+        ]
+        assert render_reports(name, outcomes[:1]) == render_reports(name, outcomes[1:]), name
+
+
+def test_a_rule_reads_back_from_its_plain_data(pack: Path) -> None:
+    for compiled in full_load([pack]).rules:
+        assert Rule.from_data(to_data(compiled.rule)) == compiled.rule
+    for manifest in full_load([pack]).packs:
+        assert PackManifest.from_data(to_data(manifest)) == manifest
+
+
+def test_a_tampered_cache_is_refused(pack: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = load_rules([pack], cache_dir=cache)
+    (stored,) = cache.glob("rules-*.json")
+    sealed = json.loads(stored.read_text(encoding="utf-8"))
+    payload = json.loads(sealed["payload"])
+    for _, rule in payload["rules"]:
+        rule["severity"] = "advisory"  # the kind of edit that would weaken a gate
+        rule["requirements"] = rule["requirements"][:1]
+    sealed["payload"] = json.dumps(payload)
+    stored.write_text(json.dumps(sealed), encoding="utf-8")
+    again = load_rules([pack], cache_dir=cache)
+    assert again.rules == expected.rules
+    assert [c.rule.severity for c in again.rules] == [c.rule.severity for c in expected.rules]
+
+
+def test_the_cache_uses_the_loaders_size_limit() -> None:
+    from cvecheck import loader, rule_cache
+
+    assert rule_cache.MAX_FILE_BYTES == loader.MAX_FILE_BYTES
