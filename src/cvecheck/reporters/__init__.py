@@ -55,6 +55,8 @@ class Format:
     summary: str
     terminal: bool = False
     """Laid out for a terminal: the renderer takes ``terminal=`` (width and colour)."""
+    detail: bool = False
+    """Takes ``detail=`` (``--quiet``, ``--statistics``): how much of each report to show."""
 
     def load(self) -> Any:
         module, attribute = self.renderer.split(":")
@@ -72,9 +74,15 @@ FORMATS: tuple[Format, ...] = (
         "terminal",
         "the report for a terminal (the default)",
         True,
+        detail=True,
     ),
     Format(
-        _C, "concise", "concise:ConciseReport", "terminal", "one line per finding (file:line:col)"
+        _C,
+        "concise",
+        "concise:ConciseReport",
+        "terminal",
+        "one line per finding (file:line:col)",
+        detail=True,
     ),
     Format(
         _C, "json", "json_:render", "json", "the whole report as JSON (docs/report.schema.json)"
@@ -174,10 +182,13 @@ class Collected:
 
 def report_renderer(name: str, terminal: Terminal | None = None, **options: Any) -> ReportRenderer:
     """A fresh renderer for the check format ``name``; a terminal format is laid out for
-    ``terminal`` and given ``options`` (e.g. ``detail`` for the table)."""
+    ``terminal``, and a format that takes ``detail`` is given ``options`` (other formats
+    ignore them, so a caller can give the same options to every format)."""
     chosen = find(Command.CHECK, name)
     target = chosen.load()
-    extra: dict[str, Any] = {"terminal": terminal, **options} if chosen.terminal else {}
+    extra: dict[str, Any] = {"terminal": terminal} if chosen.terminal else {}
+    if chosen.detail:
+        extra.update(options)
     if isinstance(target, type):
         renderer: ReportRenderer = target(**extra)
         return renderer

@@ -3,13 +3,21 @@
 The convention of compilers and linters (ruff, gcc), which editors' problem matchers and CI
 logs already parse: gaps and questions, rule errors and notices, each on its own line, then one
 line of totals. A file that could not be checked has its errors on standard error already.
+``--quiet`` keeps the line of totals only; ``--statistics`` adds counts per rule and per focus
+area before it, one plain line each.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cvecheck.escaping import one_line
+from cvecheck.reporters.statistics import Tally, concise_lines
 from cvecheck.reporters.text import stated_text
 from cvecheck.results import FileOutcome, Location, Status
+
+if TYPE_CHECKING:
+    from cvecheck.reporters.table import Detail
 
 
 def _where(location: Location | None, file: str) -> str:
@@ -21,7 +29,9 @@ def _where(location: Location | None, file: str) -> str:
 class ConciseReport:
     """One line per finding, as each file is checked; the totals at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, detail: Detail | None = None) -> None:
+        self._quiet = bool(detail and detail.quiet)
+        self._tally = Tally() if detail and detail.statistics else None
         self._gaps = 0
         self._questions = 0
         self._files = 0
@@ -36,6 +46,8 @@ class ConciseReport:
             self._broken += 1
             return ""
         self._files += 1
+        if self._tally is not None:
+            self._tally.add(report)
         lines: list[str] = []
         for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS, Status.ERROR):
             severity = report.rules[result.rule_id].severity.value
@@ -60,11 +72,16 @@ class ConciseReport:
         for notice in report.notices:
             rule = notice.rule or "-"
             lines.append(f"{_where(notice.location, report.file)}: {rule} notice: {notice.message}")
-        return "".join(one_line(line) + "\n" for line in lines)
+        return "" if self._quiet else "".join(one_line(line) + "\n" for line in lines)
 
     def finish(self) -> str:
         files = f"{self._files} file" + ("" if self._files == 1 else "s")
         broken = f"; {self._broken} could not be checked" if self._broken else ""
         gaps = f"{self._gaps} gap" + ("" if self._gaps == 1 else "s")
         questions = f"{self._questions} question" + ("" if self._questions == 1 else "s")
-        return f"Found {gaps} and {questions} in {files}{broken}.\n"
+        statistics = (
+            "".join(one_line(line) + "\n" for line in concise_lines(self._tally))
+            if self._tally is not None
+            else ""
+        )
+        return f"{statistics}Found {gaps} and {questions} in {files}{broken}.\n"

@@ -7,7 +7,6 @@ rule and per focus area over every file checked.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
 from cvecheck.reporters import layout
 from cvecheck.reporters.layout import Terminal
+from cvecheck.reporters.statistics import Tally
 from cvecheck.reporters.text import (
     COVERAGE_HEADERS,
     COVERAGE_NOTE,
@@ -31,6 +31,13 @@ from cvecheck.results import Coverage, FileOutcome, Report, RuleResult, Status
 
 COLLAPSE = 2
 """Rules sharing a reason of not applying are listed on one line from this many."""
+
+# Every table states each column's alignment, counts to the right, so that neither cvecheck nor
+# tabulate tries any cell as a number (most of the cost of a table).
+TEXT = ("left",) * 6
+SUMMARY_ALIGN = ("left", "left", "right", "right", "left")
+COVERAGE_ALIGN = ("left", *("right",) * 6)
+STATISTICS_ALIGN = ("left", "left", "right", "right", "left")
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,9 @@ def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None =
     headers = ["file", "verdict", "gaps", "questions", "error"]
     if not broken:
         rows, headers = [row[:4] for row in rows], headers[:4]
-    body = layout.table(rows, headers, terminal, prose=(4,), paint={1: terminal.paint})
+    body = layout.table(
+        rows, headers, terminal, prose=(4,), paint={1: terminal.paint}, colalign=SUMMARY_ALIGN
+    )
     return terminal.paint(layout.fill(heading, terminal.width), "heading") + "\n" + body
 
 
@@ -125,7 +134,7 @@ def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) 
     body = [[row.title, *coverage_cells(row)] for row in rows]
     # "n/a" rather than "not applicable": six counts must fit 80 columns beside the names.
     headers = [heading, *("n/a" if h == "not applicable" else h for h in COVERAGE_HEADERS)]
-    return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
+    return layout.table(body, headers, terminal, prose=(0,), colalign=COVERAGE_ALIGN)
 
 
 def _heading(text: str, terminal: Terminal) -> str:
@@ -180,6 +189,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(3, 4),
                 paint=severity,
+                colalign=TEXT,
             ),
         ]
     questions = open_questions(report)
@@ -193,7 +203,9 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             parts += [
                 "",
                 layout.fill(one_line(group.title), width),
-                layout.table(rows, ["where", "rules", "question"], terminal, prose=(2,)),
+                layout.table(
+                    rows, ["where", "rules", "question"], terminal, prose=(2,), colalign=TEXT
+                ),
             ]
     waived = report.with_status(Status.WAIVED)
     if waived:
@@ -217,6 +229,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(2, 5),
                 paint={1: terminal.paint},
+                colalign=TEXT,
             ),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
@@ -225,7 +238,11 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             "",
             _heading(f"Not applicable ({len(not_applicable)})", terminal),
             layout.table(
-                collapsed_reasons(not_applicable), ["rules", "why not"], terminal, prose=(0, 1)
+                collapsed_reasons(not_applicable),
+                ["rules", "why not"],
+                terminal,
+                prose=(0, 1),
+                colalign=TEXT,
             ),
         ]
     errors = report.with_status(Status.ERROR)
@@ -234,7 +251,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
         parts += [
             "",
             _heading(f"Rule errors ({len(errors)})", terminal),
-            layout.table(rows, ["rule", "problem"], terminal, prose=(1,)),
+            layout.table(rows, ["rule", "problem"], terminal, prose=(1,), colalign=TEXT),
         ]
     if report.notices:
         parts += ["", _heading("Notices", terminal)] + [
@@ -260,31 +277,22 @@ def collapsed_reasons(results: Sequence[RuleResult]) -> list[list[str]]:
 
 def render_statistics(reports: Sequence[Report], terminal: Terminal | None = None) -> str:
     """Counts over every file checked: per rule with a gap or question, then per focus area."""
-    terminal = terminal or Terminal()
-    gaps: Counter[str] = Counter()
-    questions: Counter[str] = Counter()
-    focus_gaps: Counter[str] = Counter()
-    focus_questions: Counter[str] = Counter()
-    titles: dict[str, tuple[str, str]] = {}
+    tally = Tally()
     for report in reports:
-        for result in report.results:
-            rule = report.rules[result.rule_id]
-            titles[result.rule_id] = (rule.severity.value, one_line(rule.title))
-            area = rule.focus.label if rule.focus else ""
-            if result.status is Status.GAP:
-                gaps[result.rule_id] += 1
-                if area:
-                    focus_gaps[area] += 1
-            elif result.status is Status.CANNOT_ASSESS:
-                questions[result.rule_id] += 1
-                if area:
-                    focus_questions[area] += 1
-    files = len(reports)
-    ranked = sorted(set(gaps) | set(questions), key=lambda r: (-gaps[r], -questions[r], r))
-    rule_rows = [[r, titles[r][0], gaps[r], questions[r], titles[r][1]] for r in ranked]
-    areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
-    area_rows = [[a, focus_gaps[a], focus_questions[a]] for a in areas]
-    of = f"{files} file" + ("" if files == 1 else "s")
+        tally.add(report)
+    return render_tally(tally, terminal)
+
+
+def render_tally(tally: Tally, terminal: Terminal | None = None) -> str:
+    """The statistics of ``tally`` as tables: per rule with a gap or question, then per area."""
+    terminal = terminal or Terminal()
+    ranked = tally.ranked()
+    rule_rows = [
+        [r, tally.titles[r][0], tally.gaps[r], tally.questions[r], tally.titles[r][1]]
+        for r in ranked
+    ]
+    area_rows = [[a, tally.focus_gaps[a], tally.focus_questions[a]] for a in tally.areas()]
+    of = tally.of_files()
     parts = [
         _heading(
             f"Rules with gaps or questions over {of} ({len(ranked)}): how many files have each",
@@ -298,24 +306,22 @@ def render_statistics(reports: Sequence[Report], terminal: Terminal | None = Non
             terminal,
             prose=(4,),
             paint={1: terminal.paint},
+            colalign=STATISTICS_ALIGN,
         )
         if rule_rows
         else "none"
     )
     parts += ["", _heading(f"Focus areas over {of}: gaps and questions in their rules", terminal)]
     parts.append(
-        layout.table(area_rows, ["focus area", "gaps", "questions"], terminal, prose=(0,))
+        layout.table(
+            area_rows,
+            ["focus area", "gaps", "questions"],
+            terminal,
+            prose=(0,),
+            colalign=("left", "right", "right"),
+        )
         if area_rows
         else "no gaps or questions"
     )
-    total = Counter(dict.fromkeys(Status, 0))
-    for report in reports:
-        total.update(report.counts())
-    parts += ["", layout.fill(f"Summary: {summary_line(dict(total))}.", terminal.width)]
+    parts += ["", layout.fill(f"Summary: {summary_line(dict(tally.totals))}.", terminal.width)]
     return "\n".join(parts)
-
-
-def _focus_labels() -> list[str]:
-    from cvecheck.results import FocusArea
-
-    return [area.label for area in FocusArea]
