@@ -339,14 +339,18 @@ def check(
     ] = False,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print each file's summary line only (table format)."),
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print each file's summary line only (table), or the totals only (concise).",
+        ),
     ] = False,
     statistics: Annotated[
         bool,
         typer.Option(
             "--statistics",
             help="Print counts of gaps and questions per rule and per focus area over every "
-            "file, instead of each file's report (table format).",
+            "file: instead of each file's report (table), or before the totals (concise).",
         ),
     ] = False,
     stdin_filename: Annotated[
@@ -374,6 +378,7 @@ def check(
         else [names(Command.CHECK)[0]]
     )
     targets = _outputs(chosen, outputs)
+    _check_detail(chosen, quiet=quiet, statistics=statistics)
     from_stdin = inputs == ["-"]
     if "-" in inputs and not from_stdin:
         raise typer.BadParameter("'-' (standard input) must be the only FILE", param_hint="FILE")
@@ -440,6 +445,22 @@ def check(
     raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
 
 
+def _check_detail(chosen: Sequence[str], *, quiet: bool, statistics: bool) -> None:
+    """A usage error when --quiet or --statistics is given but no chosen format shows it."""
+    from cvecheck.reporters import FORMATS, find
+
+    takers = [f.name for f in FORMATS if f.command is Command.CHECK and f.detail]
+    if any(find(Command.CHECK, name).detail for name in chosen):
+        return
+    for given, option in ((quiet, "--quiet"), (statistics, "--statistics")):
+        if given:
+            raise typer.BadParameter(
+                f"only the {' and '.join(takers)} formats show it, and none was chosen; "
+                f"add --format {takers[0]} (or {' or '.join(takers[1:])}), or drop {option}",
+                param_hint=option,
+            )
+
+
 @dataclass(frozen=True)
 class _View:
     """How each output of check is laid out: its terminal, and how much of the report."""
@@ -482,10 +503,7 @@ def _rendering(chosen: Sequence[str], view: _View, settings: Settings) -> Render
     """The job that renders each file in every chosen format, where the file is checked."""
     from cvecheck.reporters import Rendering, View
 
-    views = [
-        View(terminal, view.detail if fmt == "table" else None)
-        for fmt, terminal in zip(chosen, view.terminals, strict=True)
-    ]
+    views = [View(terminal, view.detail) for terminal in view.terminals]
     return Rendering(
         tuple(zip(chosen, views, strict=True)), settings.threshold, settings.fail_on_questions
     )
@@ -746,8 +764,8 @@ def init(
 ) -> None:
     """Write a commented template of a programme description to fill in.
 
-    Every field is left empty ("not stated"), so checking the template gives the questions to
-    answer. Existing files are never overwritten unless --force is given.
+    Every field is commented out ("not stated"), so checking the template gives the questions
+    to answer; remove the '# ' in front of a field to fill it in. Existing files are never overwritten unless --force is given.
     """
     from cvecheck.results import Location
     from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text

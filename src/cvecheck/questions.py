@@ -53,8 +53,20 @@ class QuestionGroup:
     questions: tuple[Question, ...]
 
 
+_LAST: list[Any] = [None, ()]
+"""The last report asked about and its questions: a renderer asks several times per report
+(its summary line, its table, its count), and a report does not change."""
+
+
 def open_questions(report: Report[Any]) -> tuple[Question, ...]:
     """Every open question of ``report``, once each: gates first, then by section and line."""
+    if _LAST[0] is not report:
+        _LAST[:] = [report, _open_questions(report)]
+    found: tuple[Question, ...] = _LAST[1]
+    return found
+
+
+def _open_questions(report: Report[Any]) -> tuple[Question, ...]:
     merged: dict[str, list[tuple[str, Finding]]] = {}
     for result in report.results:
         if result.status not in (Status.GAP, Status.CANNOT_ASSESS):

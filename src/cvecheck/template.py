@@ -1,9 +1,11 @@
 """What ``cvecheck init`` writes: a commented programme template and the schema for editors.
 
 The template is generated from the Programme model, so every section and field the checker
-knows is in it, with its description and the values it takes. Every field is left empty, which
-means "not stated": checking the untouched template gives only questions, never gaps. The
-schema text is the same as docs/programme.schema.json. Pure: no I/O.
+knows is in it, with its description and the values it takes. Every field is written as a
+commented-out line (``# name:``), which means "not stated": checking the untouched template
+gives only questions, never gaps, and the file is valid against the editor schema as written
+(a blank ``name:`` would be ``null``, which the schema does not offer). The schema text is the
+same as docs/programme.schema.json. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ A programme description for cvecheck, which checks it against the recommendation
 CREST review "Countering Violent Extremism Interventions: Contemporary Research" (2021).
 
 How to fill it in:
-- Leave a field empty when the answer is not known yet: cvecheck asks about it (a question).
+- Every field is commented out: remove the "# " in front of a field, and of its section, to
+  fill it in. A field left commented out is not stated: cvecheck asks about it (a question).
 - Write false, none or [] only when the programme really lacks something: that is a gap.
 - Lists are open: something not listed is not taken to be missing, so cvecheck asks
   "are these all?". When a list names every one, write <list>_complete: true beside it (e.g.
@@ -43,7 +46,7 @@ How to fill it in:
   formers.used and formers.roles, community_and_reporting.receives_concerns.
 - The review covers secondary and tertiary work: a programme that is primary prevention only
   is reported as out of its scope.
-- Delete a section, or leave it empty, if you have nothing to say about it yet.
+- Leave a section commented out, or delete it, if you have nothing to say about it yet.
 - Dates are YYYY-MM-DD. Put text that looks like a number or true/false in quotes ("2.0").
 - Lists take [a, b] on one line, or one "- item" per line.
 - Fields marked "required" must be given when you add an item to a list.
@@ -59,7 +62,7 @@ def programme_template(schema_ref: str = DEFAULT_SCHEMA_REF, *, tool_version: st
     for name, info in _in_file_order(Programme):
         lines.append("")
         if name.endswith(COMPLETE_SUFFIX):
-            lines[-1:] = _trailing(f"{name}:", _complete_guide(name))
+            lines[-1:] = _trailing(f"# {name}:", _complete_guide(name))
             continue
         if name == "schema_version":
             lines += _comment(info.description or "", "")
@@ -81,20 +84,20 @@ def top_level_sections() -> list[str]:
 
 
 def _field(name: str, info: FieldInfo, indent: str) -> list[str]:
-    """Lines for one field in the live part of the template: its guide, then ``name:``."""
+    """Lines for one field: its guide, then ``# name:``, commented out until it is filled in."""
     annotation = unwrap(info.annotation)
     lines = _comment(_describe(info), indent)
     model = model_of(annotation)
     if model is not None:
-        lines.append(f"{indent}{name}:")
+        lines.append(f"{indent}# {name}:")
         for child, child_info in _in_file_order(model):
             if child.endswith(COMPLETE_SUFFIX):
-                lines += _trailing(f"{indent}  {child}:", _complete_guide(child))
+                lines += _trailing(f"{indent}  # {child}:", _complete_guide(child))
             else:
                 lines += _field(child, child_info, indent + "  ")
         return lines
     item_model = list_item_model(annotation)
-    lines.append(f"{indent}{name}:")
+    lines.append(f"{indent}# {name}:")
     if item_model is not None:
         lines.append(f"{indent}  # Each item (remove the # to use it):")
         lines += _item_example(item_model, indent + "  ")

@@ -39,15 +39,17 @@ def programmes(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def run(folder: Path, out: Path, jobs: int) -> dict[str, bytes]:
+def run(
+    folder: Path, out: Path, jobs: int, formats: tuple[str, ...] = FORMATS, *extra: str
+) -> dict[str, bytes]:
     out.mkdir()
-    arguments = ["check", str(folder), "--rules", str(PACK_DIR), "--jobs", str(jobs)]
-    for name in FORMATS:
+    arguments = ["check", str(folder), "--rules", str(PACK_DIR), "--jobs", str(jobs), *extra]
+    for name in formats:
         arguments += ["-f", name, "-o", str(out / name)]
     arguments += ["--today", "2026-01-01"]
     result = CliRunner().invoke(app, arguments, env={"COLUMNS": "100", "CI": "1"})
     assert result.exit_code == 2, result.output  # one file in four is invalid
-    return {name: (out / name).read_bytes() for name in FORMATS}
+    return {name: (out / name).read_bytes() for name in formats}
 
 
 def test_two_workers_write_the_bytes_one_process_writes(
@@ -71,6 +73,11 @@ def test_two_workers_write_the_bytes_one_process_writes(
     for name in FORMATS:
         assert two[name] == one[name], name
     assert one["table"].index(b"p0000.yaml") < one["table"].index(b"p0212.yaml")
+    counted_only = ("table", "concise")
+    one = run(folder, tmp_path / "one-s", 1, counted_only, "--statistics")
+    two = run(folder, tmp_path / "two-s", 2, counted_only, "--statistics")
+    assert one == two
+    assert b"Rules with gaps or questions over 160 files" in one["table"]
 
 
 def test_the_batch_keeps_a_window_of_files_in_flight(

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from cvecheck.cli import app
 from cvecheck.reporters import render_reports
 from cvecheck.reporters.layout import Terminal
+from cvecheck.results import Status
 
 from ..reporting import CLEAN_YAML, PACK_DIR, TRICKY_YAML, check
 
@@ -82,6 +83,76 @@ def test_statistics_count_per_rule_and_per_focus_area(files: list[str]) -> None:
         )
         assert int(row[2]) == gaps, row
     assert "Focus area" not in out.split("Focus areas")[0]  # no per-file coverage tables
+
+
+def test_concise_quiet_prints_the_totals_only(files: list[str]) -> None:
+    args = ("check", "--rules", PACK, "-f", "concise", "--today", "2026-01-01", *files)
+    code, full, _ = invoke(*args)
+    quiet_code, quiet, _ = invoke(*args, "--quiet")
+    assert code == quiet_code == 1
+    assert quiet == full.splitlines(keepends=True)[-1]  # the line of totals, the same
+    assert re.fullmatch(r"Found \d+ gaps? and \d+ questions? in 2 files\.\n", quiet)
+
+
+def _files(count: int) -> str:
+    return f"{count} file" + ("" if count == 1 else "s")
+
+
+def test_concise_statistics_come_after_the_lines(files: list[str]) -> None:
+    args = ("check", "--rules", PACK, "-f", "concise", "--today", "2026-01-01", *files)
+    _, full, _ = invoke(*args)
+    code, out, _ = invoke(*args, "--statistics")
+    assert code == 1
+    *findings, total = full.splitlines()
+    lines = out.splitlines()
+    assert lines[: len(findings)] == findings and lines[-1] == total
+    added = lines[len(findings) : -1]
+    assert added[0].startswith("Rules with gaps or questions over 2 files: ")
+    results = [
+        result
+        for text, name in ((TRICKY_YAML, "tricky.yaml"), (CLEAN_YAML, "clean.yaml"))
+        for result in (check(text, name).report or pytest.fail(name)).results
+    ]
+    listed = 0
+    for rule in sorted({r.rule_id for r in results}):
+        gaps = sum(1 for r in results if r.rule_id == rule and r.status is Status.GAP)
+        questions = sum(
+            1 for r in results if r.rule_id == rule and r.status is Status.CANNOT_ASSESS
+        )
+        row = [line for line in added if line.startswith(f"{rule} ")]
+        if gaps or questions:
+            listed += 1
+            assert len(row) == 1, (rule, added)
+            assert f": gap in {_files(gaps)}, question in {_files(questions)} - " in row[0]
+        else:
+            assert not row, row
+    assert listed and added[0].endswith(f": {listed}")
+    assert any(line.startswith("Focus areas over 2 files:") for line in added)
+
+
+@pytest.mark.parametrize("option", ["--quiet", "--statistics"])
+@pytest.mark.parametrize(
+    "formats", [["-f", "json"], ["-f", "sarif", "-f", "markdown", "-o", "-", "-o", "r.md"]]
+)
+def test_quiet_and_statistics_refuse_formats_they_do_not_change(
+    files: list[str], option: str, formats: list[str]
+) -> None:
+    code, out, err = invoke("check", "--rules", PACK, *formats, option, *files)
+    assert code == 2 and out == ""
+    assert f"Invalid value for {option}: only the table and concise formats show it" in err
+    assert "Traceback" not in err and not Path("r.md").exists()
+
+
+def test_quiet_with_a_terminal_format_among_others_changes_that_one(files: list[str]) -> None:
+    args = ["check", "--rules", PACK, "--today", "2026-01-01", "-f", "table", "-f", "json"]
+    args += ["-o", "-", "-o", "r.json"]
+    code, out, _ = invoke(*args, *files)
+    plain = Path("r.json").read_text("utf-8")
+    quiet_code, quiet, _ = invoke(*args, "-q", *files)
+    assert code == quiet_code == 1
+    assert quiet.startswith("tricky.yaml: 4 rules: ") and "Focus area" not in quiet
+    assert "Focus area" in out
+    assert Path("r.json").read_text("utf-8") == plain  # the JSON report is whole either way
 
 
 def test_check_reads_standard_input_and_names_it(files: list[str]) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
@@ -114,8 +117,26 @@ def test_schema_ref_writes_no_schema_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [tmp_path / "p.yaml"]
 
 
-def test_template_has_every_top_level_section_of_the_model() -> None:
+def uncommented(text: str) -> str:
+    """The template with every field's line uncommented, as someone filling it all in would."""
+    return re.sub(r"(?m)^( *)# ([A-Za-z_][A-Za-z0-9_]*:(?:[ \t].*)?)$", r"\1\2", text)
+
+
+def test_the_template_states_nothing_and_is_valid_for_editors() -> None:
     text = programme_template()
+    data = yaml.safe_load(text)
+    assert data == {"schema_version": "1"}  # every field commented out: nothing stated
+    schema = json.loads((REPO / "docs" / "programme.schema.json").read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(data))
+    # Filled in blank, the same fields are the nulls the editor schema no longer offers.
+    blank = yaml.safe_load(uncommented(text))
+    assert any(
+        "None is not of type" in e.message for e in Draft202012Validator(schema).iter_errors(blank)
+    )
+
+
+def test_template_has_every_top_level_section_of_the_model() -> None:
+    text = uncommented(programme_template())
     keys = {line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()}
     for name in Programme.model_fields:
         assert name in keys, f"programme template lacks the section {name}"
@@ -124,7 +145,7 @@ def test_template_has_every_top_level_section_of_the_model() -> None:
 
 def test_template_has_every_nested_field_of_the_model(tmp_path: Path) -> None:
     target = tmp_path / "t.yaml"
-    target.write_text(programme_template(), encoding="utf-8")
+    target.write_text(uncommented(programme_template()), encoding="utf-8")
     data = load_file(target).data
     missing = _missing_fields(Programme, data, "")
     assert not missing, missing

@@ -217,3 +217,30 @@ def test_each_finding_of_a_cell_keeps_its_own_line(width: int) -> None:
     assert any(line.endswith("- first gap") or "- first gap  " in line for line in lines)
     assert not any("first gap - second" in line for line in lines)
     assert_fits(text, width)
+
+
+def test_stacked_entries_are_separated_by_a_blank_line() -> None:
+    long = "the programme does not say who trains its formers or how " * 2
+    rows = [
+        [
+            "R001",
+            "expected",
+            "programmes/commissioning/round-two/a-long-file-name.yaml:12",
+            long,
+            "Name the trainer.",
+        ],
+        [
+            "R002",
+            "advisory",
+            "programmes/commissioning/round-two/a-long-file-name.yaml:40",
+            "Nothing",
+            long,
+        ],
+    ]
+    headers = ["rule", "severity", "where", "missing", "what to do"]
+    text = table(rows, headers, Terminal(WIDTH), prose=(3, 4))
+    assert_fits(text)
+    first, second = text.split("\n\n")  # one block per entry, a blank line between
+    assert first.startswith("R001  expected") and second.startswith("R002  advisory")
+    for block in (first, second):  # the entry's prose is indented under its first line
+        assert all(line.startswith("    ") for line in block.splitlines()[1:])

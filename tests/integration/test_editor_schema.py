@@ -192,9 +192,11 @@ def test_completion_hover_and_diagnostics_speak_to_practitioners(tmp_path: Path)
     shown = hover["contents"]["value"] if hover else ""
     items = completion["items"] if isinstance(completion, dict) else completion
     labels = [item["label"] for item in items or []]
-    # The values to choose from. A blank field stays valid ("not stated", as the template
-    # leaves every field), so yaml-language-server also lists null; it is no default.
+    # The values to choose from, and only those: absence means "not stated", so the schema
+    # offers no null (the template comments out what it does not know instead of leaving it
+    # blank).
     assert "true" in labels and "false" in labels, labels
+    assert "null" not in labels, labels
 
     assert shown, hover
     # The section's title once, in words: not "Former training || Former training".

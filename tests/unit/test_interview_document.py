@@ -133,8 +133,11 @@ def test_list_of_items_is_written_in_block_style_before_the_commented_example() 
     )
     after = document.text()
     removed, added = changed_lines(text, after)
-    assert removed == []
+    # The list and its section were commented out: they are uncommented where they were.
+    assert [line.rstrip("\n") for line in removed] == ["# multi_agency:", "  # partners:"]
     assert [line.rstrip("\n") for line in added] == [
+        "multi_agency:",
+        "  partners:",
         "    - agency: County Police",
         "      sector: police",
         "    - agency: CAMHS",
@@ -214,3 +217,19 @@ def test_an_item_appended_to_a_list_goes_before_the_comments_that_follow_it() ->
         "# --- where it comes from\n"
         "sources:\n"
     )
+
+
+def test_a_field_the_template_comments_out_is_uncommented_in_place() -> None:
+    text = "schema_version: '1'\n# formers:\n  # Used?\n  # used:\n  # roles:\n"
+    document = editable(text)
+    document.set(("formers", "used"), True)
+    assert document.text() == "schema_version: '1'\nformers:\n  # Used?\n  used: true\n  # roles:\n"
+
+
+def test_a_commented_out_value_is_never_brought_back() -> None:
+    text = "programme:\n  # name: Old name\n  id: p1\n"
+    document = editable(text)
+    document.set(("programme", "name"), "New")
+    after = document.text()
+    assert "  # name: Old name\n" in after and "name: New" in after
+    assert "Old name" not in str(document.get(("programme", "name")))

@@ -7,8 +7,10 @@ handled here:
 - A key that is absent is inserted after its previous sibling in schema order. The comment
   lines that followed that sibling describe what comes next in the file, so they move below
   the new key and stay with what they describe.
-- A key present but empty (``name:``, the template's "not stated") gets its value in place;
-  a mapping on the way that is empty or absent is created.
+- A key present but empty (``name:``) gets its value in place; a mapping on the way that is
+  empty or absent is created.
+- A key commented out (``# name:``, the template's "not stated") is uncommented first, with
+  the sections on the way to it, so the answer goes where the template offers it.
 
 Where ruamel would rewrite other lines of a file (unusual spacing, ``---``, a missing final
 newline), the change ruamel makes to its own rendering is applied to the original text line
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import os
+import re
 import tempfile
 from pathlib import Path as FsPath
 from typing import Any
@@ -82,6 +86,9 @@ class Document:
     """The round-trip tree of one programme file and its original text."""
 
     def __init__(self, text: str, indent: Indent | None = None) -> None:
+        self._load(text, indent)
+
+    def _load(self, text: str, indent: Indent | None) -> None:
         self.original = text
         try:
             data = _yaml(indent or _USUAL[0]).load(text)
@@ -128,7 +135,12 @@ class Document:
         return value is not _MISSING and value is not None
 
     def line_of(self, path: Path) -> int:
-        """The line (from 1) of the deepest part of ``path`` written in the file."""
+        """The line (from 1) of the deepest part of ``path`` written in the file, or offered
+        there commented out (``# name:``, as the template writes each field)."""
+        names = [str(part) for part in itertools.takewhile(lambda p: isinstance(p, str), path)]
+        offered = _key_lines(self.original.splitlines(), names, self.indent[0])
+        if len(offered) == len(names) and self.get(tuple(names)) is _MISSING:
+            return offered[-1] + 1
         node: Any = self.data
         line = 0
         for part in path:
@@ -145,6 +157,7 @@ class Document:
     def set(self, path: Path, value: Any) -> None:
         """Write ``value`` at ``path``, creating the mappings on the way; a new key goes where
         ``sibling_rank`` puts it among its siblings (at the end without one)."""
+        self._uncomment(path)
         node: Any = self.data
         for depth, part in enumerate(path):
             rest = path[depth + 1 :]
@@ -179,6 +192,17 @@ class Document:
                 self._insert(node, part, _node(new), path[: depth + 1])
             return
 
+    def _uncomment(self, path: Path) -> None:
+        """Uncomment the lines of ``path``'s keys that the file has commented out at their
+        place (``# name:`` as the template writes them), then read the file again."""
+        names = [str(part) for part in itertools.takewhile(lambda p: isinstance(p, str), path)]
+        if not names or self.get(tuple(names)) is not _MISSING:
+            return
+        text = self.text()
+        changed = _uncommented(text, names, self.indent[0])
+        if changed != text:
+            self._load(changed, self.indent)
+
     sibling_rank: Any = None
     """A callable ``(path) -> int`` giving a key's position among its siblings (schema order)."""
 
@@ -197,6 +221,50 @@ class Document:
         parent.insert(position, key, value)
         if position > 0:
             _move_trailing_comment(parent, keys[position - 1], key)
+
+
+# A key's line, live with any value, or commented out with none (``# name:`` and perhaps a
+# guide after it, as the template writes it): a commented-out value is someone's old text,
+# never brought back.
+_KEY_LINE = re.compile(
+    r"^(?P<indent> *)(?:(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:\s|$)"
+    r"|# (?P<offered>[A-Za-z_][A-Za-z0-9_]*):[ \t]*(?:#.*)?$)"
+)
+
+
+def _key_lines(lines: list[str], keys: list[str], step: int) -> list[int]:
+    """The index of each of ``keys``' lines (one under the other, each ``step`` deeper), live
+    or commented out (``# name:``), as far as they are found at their place."""
+    found: list[int] = []
+    start = 0
+    for depth, key in enumerate(keys):
+        indent = depth * step
+        at = None
+        for number in range(start, len(lines)):
+            match = _KEY_LINE.match(lines[number])
+            if match is None:
+                continue
+            if len(match.group("indent")) < indent and depth:
+                break  # past the end of the parent's block
+            name = match.group("key") or match.group("offered")
+            if len(match.group("indent")) == indent and name == key:
+                at = number
+                break
+        if at is None:
+            break
+        found.append(at)
+        start = at + 1
+    return found
+
+
+def _uncommented(text: str, keys: list[str], step: int) -> str:
+    """``text`` with the commented-out lines of ``keys`` uncommented (see ``_key_lines``)."""
+    lines = text.splitlines(keepends=True)
+    for depth, number in enumerate(_key_lines(lines, keys, step)):
+        indent = depth * step
+        if lines[number][indent:].startswith("# "):
+            lines[number] = lines[number][:indent] + lines[number][indent + 2 :]
+    return "".join(lines)
 
 
 def _node(value: Any) -> Any:

@@ -3,11 +3,11 @@
 Editors show the schema to practitioners as they type (yaml-language-server: completion, hover,
 diagnostics), so the schema pydantic generates is rewritten in their terms:
 
-- An absent key means "not stated". A key left blank (``null``) means the same, because the
-  template ``cvecheck init`` writes leaves every field blank to fill in, so the blank stays
-  valid; but its alternative is titled "not stated" (messages say ``Expected "Age range | not
-  stated"``, not ``"AgeRange | null"``) and ``"default": null`` is dropped, so an editor does not
-  propose ``null`` as the field's default.
+- An absent key means "not stated", and only absence does: the schema offers no ``null``
+  alternative and no ``"default": null``, so an editor neither proposes ``null`` nor names it
+  in a message (``Expected "Age range"``). ``cvecheck init`` writes the fields it does not
+  know as commented-out lines, so its template is valid as written. The checker itself still
+  reads a blank or ``null`` value as not stated; only the editor's view is stricter.
 - Types are named by titles in words ("Age range"), never by class names (``AgeRange``).
 - A property that refers to a section keeps its description but no title of its own, so a hover
   shows the title once, not "Fidelity monitoring || Fidelity monitoring".
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-NOT_STATED = {"type": "null", "title": "not stated"}
+NULL = {"type": "null"}
 DATE_MESSAGE = "Write the date as YYYY-MM-DD, for example 2027-03-31."
 
 
@@ -53,10 +53,16 @@ def _walk(node: Any) -> Any:
         for key, value in node.items()
     }
     alternatives = node.get("anyOf")
-    if isinstance(alternatives, list) and {"type": "null"} in alternatives:
-        node["anyOf"] = [NOT_STATED if a == {"type": "null"} else a for a in alternatives]
+    if isinstance(alternatives, list) and NULL in alternatives:
         if node.get("default", ...) is None:
             del node["default"]
+        rest = [a for a in alternatives if a != NULL]
+        if len(rest) == 1:  # the field's one kind of value, in place of the alternatives
+            del node["anyOf"]
+            for key, value in rest[0].items():
+                node.setdefault(key, value)
+        else:
+            node["anyOf"] = rest
     if "$ref" in node and "title" in node:
         del node["title"]
     if "title" in node and "properties" not in node and "$ref" not in node:

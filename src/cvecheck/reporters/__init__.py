@@ -66,6 +66,8 @@ class Format:
     summary: str
     terminal: bool = False
     """Laid out for a terminal: the renderer takes ``terminal=`` (width and colour)."""
+    detail: bool = False
+    """Takes ``detail=`` (``--quiet``, ``--statistics``): how much of each report to show."""
 
     def load(self) -> Any:
         module, attribute = self.renderer.split(":")
@@ -83,9 +85,15 @@ FORMATS: tuple[Format, ...] = (
         "terminal",
         "the report for a terminal (the default)",
         True,
+        detail=True,
     ),
     Format(
-        _C, "concise", "concise:ConciseReport", "terminal", "one line per finding (file:line:col)"
+        _C,
+        "concise",
+        "concise:ConciseReport",
+        "terminal",
+        "one line per finding (file:line:col)",
+        detail=True,
     ),
     Format(
         _C, "json", "json_:JsonReport", "json", "the whole report as JSON (docs/report.schema.json)"
@@ -241,11 +249,12 @@ def report_renderer(
     rules: Mapping[str, Any] | None = None,
 ) -> ReportRenderer:
     """A fresh renderer for the check format ``name``; a terminal format is laid out for
-    ``terminal``, the table shows as much as ``detail`` says. ``rules``, the run's rules by id,
-    serve the parts written at the end (SARIF's rule descriptors, collected reports)."""
+    ``terminal``, a format that takes ``detail`` shows as much as it says (other formats ignore
+    it, so a caller can give the same detail to every format). ``rules``, the run's rules by
+    id, serve the parts written at the end (SARIF's rule descriptors, collected reports)."""
     chosen = find(Command.CHECK, name)
     target = chosen.load()
-    view = View(terminal if chosen.terminal else None, detail)
+    view = View(terminal if chosen.terminal else None, detail if chosen.detail else None)
     if isinstance(target, type):
         renderer: ReportRenderer = target(view, rules)
         return renderer

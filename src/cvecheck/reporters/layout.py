@@ -5,8 +5,9 @@ Every terminal renderer takes a ``Terminal`` (how wide, whether to colour) from 
 line and stays pure. A table is measured once: when its natural width fits, it is printed as
 it is; when not, the columns of prose share what is left, each at least as wide as its longest
 word; when even that does not fit, each row is stacked as a block, a line of its short fields
-then one indented line per prose field ("stack columns rather than squeeze them"). Words and
-dotted field names are never split: a word longer than its column goes on a line of its own.
+then one indented line per prose field, a blank line between rows ("stack columns rather than
+squeeze them"). Words and dotted field names are never split: a word longer than its column
+goes on a line of its own.
 """
 
 from __future__ import annotations
@@ -82,10 +83,17 @@ class Terminal:
     def safe(self, text: str) -> str:
         """The last line of defence, line by line: control characters shown, not obeyed; only
         the colour codes this module writes (when colour is on) pass."""
+        if not self.colour and _harmless(text):
+            return text  # what one_line would give for every line: the text as it is
         lines = text.split("\n")
         if not self.colour:
             return "\n".join(one_line(line) for line in lines)
         return "\n".join(_safe_coloured(line) for line in lines)
+
+
+def _harmless(text: str) -> bool:
+    """Whether ``one_line`` leaves every line of ``text`` as it is (checked once, not per line)."""
+    return "::" not in text and "##[" not in text and text.replace("\n", "").isprintable()
 
 
 def _safe_coloured(line: str) -> str:
@@ -101,17 +109,55 @@ def _safe_coloured(line: str) -> str:
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """``text`` wrapped to ``width``, each of its lines on its own, never splitting a word or a
     dotted or hyphenated name; ``indent`` starts every line."""
-    wrapper = textwrap.TextWrapper(
-        width=max(width, 1),
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    width = max(width, 1)
     lines: list[str] = []
     for line in text.splitlines() or [""]:
-        for wrapped in wrapper.wrap(one_line(line)) or [indent.rstrip()]:
+        for wrapped in _greedy(one_line(line), width, indent, indent) or [indent.rstrip()]:
             lines += _at_dots(wrapped, width, indent)
+    return lines
+
+
+_SPACES = re.compile("( +)")
+
+
+def _greedy(text: str, width: int, first: str, rest: str) -> list[str]:
+    """The lines ``textwrap`` gives for ``text`` (``break_long_words`` and ``break_on_hyphens``
+    off, ``first`` and ``rest`` as its indents), without its machinery, which costs more than
+    the rest of a table: most cells fit on one line, and only spaces separate words once the
+    text is printable (``one_line``)."""
+    if not text.isprintable():  # any other whitespace: textwrap's own rules
+        return textwrap.TextWrapper(
+            width=width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ).wrap(text)
+    if not text.strip(" "):
+        return []
+    if len(first) + len(text) <= width:
+        return [first + text.rstrip(" ")]
+    if "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return _by_words(text, width, first, rest)
+    chunks = [chunk for chunk in _SPACES.split(text) if chunk]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = rest if lines else first
+        room = width - len(indent)
+        if lines and chunks[-1][0] == " ":  # a line after the first starts with a word
+            chunks.pop()
+        line: list[str] = []
+        length = 0
+        while chunks and length + len(chunks[-1]) <= room:
+            length += len(chunks[-1])
+            line.append(chunks.pop())
+        if not line and chunks and len(chunks[-1]) > room:
+            line.append(chunks.pop())  # a word longer than the line has a line of its own
+        if line and line[-1][0] == " ":
+            line.pop()
+        if line:
+            lines.append(indent + "".join(line))
     return lines
 
 
@@ -134,17 +180,31 @@ def _at_dots(line: str, width: int, indent: str) -> list[str]:
     return [indent + part for part in parts]
 
 
+def _by_words(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``_greedy`` for text whose words are separated by single spaces (nearly all text)."""
+    lines: list[str] = []
+    indent = first
+    current: list[str] = []
+    length = 0
+    for word in text.split(" "):
+        if not current:
+            current, length = [word], len(word)
+        elif length + 1 + len(word) <= width - len(indent):
+            current.append(word)
+            length += 1 + len(word)
+        else:
+            lines.append(indent + " ".join(current))
+            indent = rest
+            current, length = [word], len(word)
+    lines.append(indent + " ".join(current))
+    return lines
+
+
 def fill(text: str, width: int, indent: str = "", hanging: str | None = None) -> str:
     """A paragraph wrapped to ``width``; ``hanging`` indents the lines after the first."""
-    wrapper = textwrap.TextWrapper(
-        width=max(width, 1),
-        initial_indent=indent,
-        subsequent_indent=indent if hanging is None else hanging,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    lines = wrapper.wrap(one_line(text)) or [indent.rstrip()]
+    width = max(width, 1)
     rest = indent if hanging is None else hanging
+    lines = _greedy(one_line(text), width, indent, rest) or [indent.rstrip()]
     return "\n".join(
         part
         for number, line in enumerate(lines)
@@ -258,7 +318,7 @@ def _tabulate(
             for row in body
         ]
     heads = [terminal.paint(h, "heading") for h in headers]
-    given = list(colalign or ())
+    given = list(colalign or ())[: len(headers)]  # a longer list may serve several tables
     detected = _alignments(body, len(headers)) if len(given) < len(headers) else []
     numparse = detected is None
     if detected is not None:  # the columns the caller did not align, as tabulate would
@@ -341,7 +401,7 @@ def stacked(
             else:
                 lines += [" " * INDENT + f"{label}:", *wrap(text, inner - 2, " " * (INDENT + 2))]
         blocks.append("\n".join(lines))
-    return "\n".join(blocks)
+    return "\n\n".join(blocks)  # a blank line between entries, so they do not run together
 
 
 def _painted(

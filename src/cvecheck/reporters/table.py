@@ -7,7 +7,6 @@ rule and per focus area over every file checked.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
 from cvecheck.reporters import Part, View, layout
 from cvecheck.reporters.layout import Terminal
+from cvecheck.reporters.statistics import Tally
 from cvecheck.reporters.text import (
     COVERAGE_HEADERS,
     COVERAGE_NOTE,
@@ -31,6 +31,13 @@ from cvecheck.results import Coverage, FileOutcome, Report, RuleResult, Status
 
 COLLAPSE = 2
 """Rules sharing a reason of not applying are listed on one line from this many."""
+
+# Every table states each column's alignment, counts to the right, so that neither cvecheck nor
+# tabulate tries any cell as a number (most of the cost of a table).
+TEXT = ("left",) * 6
+SUMMARY_ALIGN = ("left", "left", "right", "right", "left")
+COVERAGE_ALIGN = ("left", *("right",) * 6)
+STATISTICS_ALIGN = ("left", "left", "right", "right", "left")
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class TableReport:
         # Reports are separated by a blank line; quiet lines follow each other.
         self.streams: tuple[str, ...] = ("" if self._detail.quiet else "\n\n",)
         self._rows: list[list[object]] = []
-        self._statistics = Statistics()
+        self._statistics = Tally()
 
     def start(self) -> str:
         return ""
@@ -68,18 +75,18 @@ class TableReport:
         if report is None:
             return Part(("",), (row, None))
         if self._detail.statistics:
-            return Part(("",), (row, file_statistics(report)))
+            return Part(("",), (row, Tally.of(report)))
         if self._detail.quiet:
             line = f"{one_line(outcome.path)}: {summary_line(report)}."
             text = self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    "))
             return Part((text + "\n",), (row, None))
         return Part((self._terminal.safe(render_one(report, self._terminal)),), (row, None))
 
-    def keep(self, tally: tuple[list[object], FileStatistics | None]) -> None:
+    def keep(self, tally: tuple[list[object], Tally | None]) -> None:
         row, statistics = tally
         self._rows.append(row)
         if statistics is not None:
-            self._statistics.add(statistics)
+            self._statistics.merge(statistics)
 
     def finish(self) -> Sequence[str]:
         return (self._finish(),)
@@ -88,7 +95,7 @@ class TableReport:
         text = ""
         several = len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows)
         if self._detail.statistics:
-            text = statistics_text(self._statistics, self._terminal) + "\n"
+            text = render_tally(self._statistics, self._terminal) + "\n"
             if several:
                 text += "\n" + render_summary(self._rows, self._terminal) + "\n"
             return self._terminal.safe(text)
@@ -130,7 +137,9 @@ def render_summary(rows: Sequence[Sequence[object]], terminal: Terminal | None =
     headers = ["file", "verdict", "gaps", "questions", "error"]
     if not broken:
         rows, headers = [row[:4] for row in rows], headers[:4]
-    body = layout.table(rows, headers, terminal, prose=(4,), paint={1: terminal.paint})
+    body = layout.table(
+        rows, headers, terminal, prose=(4,), paint={1: terminal.paint}, colalign=SUMMARY_ALIGN
+    )
     return terminal.paint(layout.fill(heading, terminal.width), "heading") + "\n" + body
 
 
@@ -138,7 +147,7 @@ def _coverage_table(rows: Sequence[Coverage], heading: str, terminal: Terminal) 
     body = [[row.title, *coverage_cells(row)] for row in rows]
     # "n/a" rather than "not applicable": six counts must fit 80 columns beside the names.
     headers = [heading, *("n/a" if h == "not applicable" else h for h in COVERAGE_HEADERS)]
-    return layout.table(body, headers, terminal, prose=(0,), colalign=("left", "right"))
+    return layout.table(body, headers, terminal, prose=(0,), colalign=COVERAGE_ALIGN)
 
 
 def _heading(text: str, terminal: Terminal) -> str:
@@ -193,6 +202,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(3, 4),
                 paint=severity,
+                colalign=TEXT,
             ),
         ]
     questions = open_questions(report)
@@ -206,7 +216,9 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             parts += [
                 "",
                 layout.fill(one_line(group.title), width),
-                layout.table(rows, ["where", "rules", "question"], terminal, prose=(2,)),
+                layout.table(
+                    rows, ["where", "rules", "question"], terminal, prose=(2,), colalign=TEXT
+                ),
             ]
     waived = report.with_status(Status.WAIVED)
     if waived:
@@ -230,6 +242,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
                 terminal,
                 prose=(2, 5),
                 paint={1: terminal.paint},
+                colalign=TEXT,
             ),
         ]
     not_applicable = report.with_status(Status.NOT_APPLICABLE)
@@ -238,7 +251,11 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
             "",
             _heading(f"Not applicable ({len(not_applicable)})", terminal),
             layout.table(
-                collapsed_reasons(not_applicable), ["rules", "why not"], terminal, prose=(0, 1)
+                collapsed_reasons(not_applicable),
+                ["rules", "why not"],
+                terminal,
+                prose=(0, 1),
+                colalign=TEXT,
             ),
         ]
     errors = report.with_status(Status.ERROR)
@@ -247,7 +264,7 @@ def render_one(report: Report, terminal: Terminal | None = None) -> str:
         parts += [
             "",
             _heading(f"Rule errors ({len(errors)})", terminal),
-            layout.table(rows, ["rule", "problem"], terminal, prose=(1,)),
+            layout.table(rows, ["rule", "problem"], terminal, prose=(1,), colalign=TEXT),
         ]
     if report.notices:
         parts += ["", _heading("Notices", terminal)] + [
@@ -271,73 +288,24 @@ def collapsed_reasons(results: Sequence[RuleResult]) -> list[list[str]]:
     return rows
 
 
-@dataclass(frozen=True)
-class FileStatistics:
-    """What --statistics needs of one file: each gap and question by rule, and its counts."""
-
-    found: tuple[tuple[str, bool, str, str, str], ...]
-    """(rule id, a gap (else a question), severity, title, focus area label) per result."""
-    counts: tuple[int, ...]
-    """The file's count of each status, in Status order."""
-
-
-def file_statistics(report: Report) -> FileStatistics:
-    found = []
-    for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS):
-        rule = report.rules[result.rule_id]
-        area = rule.focus.label if rule.focus else ""
-        gap = result.status is Status.GAP
-        found.append((result.rule_id, gap, rule.severity.value, one_line(rule.title), area))
-    counts = report.counts()
-    return FileStatistics(tuple(found), tuple(counts.get(s, 0) for s in Status))
-
-
-class Statistics:
-    """Counts over every file checked, kept one file at a time."""
-
-    def __init__(self) -> None:
-        self.files = 0
-        self.gaps: Counter[str] = Counter()
-        self.questions: Counter[str] = Counter()
-        self.focus_gaps: Counter[str] = Counter()
-        self.focus_questions: Counter[str] = Counter()
-        self.titles: dict[str, tuple[str, str]] = {}
-        self.total: Counter[Status] = Counter(dict.fromkeys(Status, 0))
-
-    def add(self, found: FileStatistics) -> None:
-        self.files += 1
-        for rule_id, gap, severity, title, area in found.found:
-            self.titles[rule_id] = (severity, title)
-            if gap:
-                self.gaps[rule_id] += 1
-                if area:
-                    self.focus_gaps[area] += 1
-            else:
-                self.questions[rule_id] += 1
-                if area:
-                    self.focus_questions[area] += 1
-        self.total.update(dict(zip(Status, found.counts, strict=True)))
-
-
 def render_statistics(reports: Sequence[Report], terminal: Terminal | None = None) -> str:
     """Counts over every file checked: per rule with a gap or question, then per focus area."""
-    statistics = Statistics()
+    tally = Tally()
     for report in reports:
-        statistics.add(file_statistics(report))
-    return statistics_text(statistics, terminal)
+        tally.add(report)
+    return render_tally(tally, terminal)
 
 
-def statistics_text(statistics: Statistics, terminal: Terminal | None = None) -> str:
-    """The counts kept over every file: per rule with a gap or question, then per focus area."""
+def render_tally(tally: Tally, terminal: Terminal | None = None) -> str:
+    """The statistics of ``tally`` as tables: per rule with a gap or question, then per area."""
     terminal = terminal or Terminal()
-    gaps, questions, titles = statistics.gaps, statistics.questions, statistics.titles
-    focus_gaps, focus_questions = statistics.focus_gaps, statistics.focus_questions
-    files = statistics.files
-    ranked = sorted(set(gaps) | set(questions), key=lambda r: (-gaps[r], -questions[r], r))
-    rule_rows = [[r, titles[r][0], gaps[r], questions[r], titles[r][1]] for r in ranked]
-    areas = [a for a in _focus_labels() if a in focus_gaps or a in focus_questions]
-    area_rows = [[a, focus_gaps[a], focus_questions[a]] for a in areas]
-    of = f"{files} file" + ("" if files == 1 else "s")
+    ranked = tally.ranked()
+    rule_rows = [
+        [r, tally.titles[r][0], tally.gaps[r], tally.questions[r], tally.titles[r][1]]
+        for r in ranked
+    ]
+    area_rows = [[a, tally.focus_gaps[a], tally.focus_questions[a]] for a in tally.areas()]
+    of = tally.of_files()
     parts = [
         _heading(
             f"Rules with gaps or questions over {of} ({len(ranked)}): how many files have each",
@@ -351,22 +319,22 @@ def statistics_text(statistics: Statistics, terminal: Terminal | None = None) ->
             terminal,
             prose=(4,),
             paint={1: terminal.paint},
+            colalign=STATISTICS_ALIGN,
         )
         if rule_rows
         else "none"
     )
     parts += ["", _heading(f"Focus areas over {of}: gaps and questions in their rules", terminal)]
     parts.append(
-        layout.table(area_rows, ["focus area", "gaps", "questions"], terminal, prose=(0,))
+        layout.table(
+            area_rows,
+            ["focus area", "gaps", "questions"],
+            terminal,
+            prose=(0,),
+            colalign=("left", "right", "right"),
+        )
         if area_rows
         else "no gaps or questions"
     )
-    total = dict(statistics.total)
-    parts += ["", layout.fill(f"Summary: {summary_line(total)}.", terminal.width)]
+    parts += ["", layout.fill(f"Summary: {summary_line(dict(tally.totals))}.", terminal.width)]
     return "\n".join(parts)
-
-
-def _focus_labels() -> list[str]:
-    from cvecheck.results import FocusArea
-
-    return [area.label for area in FocusArea]
