@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cvecheck.reporters import indented_json
+
 SEPARATOR = ",\n"
 """Between two items of a list (each item starts with its own indent)."""
 
@@ -29,9 +31,9 @@ def marker(stream: int) -> list[str]:
 
 
 def item(value: Any, indent: str) -> str:
-    """One list item, indented as it sits in the document (a JSON text has no raw newline in a
-    string, so every line break is structure)."""
-    return indent + dump(value).replace("\n", "\n" + indent)
+    """One list item, indented as it sits in the document (every level two spaces): the one
+    dump per file, so through the faster encoder with the same bytes."""
+    return indent + indented_json.dumps(value, len(indent) // 2)
 
 
 def frame(document: Any, filled: tuple[bool, ...]) -> tuple[list[str], list[str]]:
