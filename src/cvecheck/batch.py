@@ -1,18 +1,22 @@
 """Check many programme files: expand paths, run them (in parallel if asked), keep going on errors.
 
 A broken file yields its issues as a value, so one bad proposal never stops a batch. Results
-come back in input order whatever the number of workers, so output is deterministic.
+come back in input order whatever the number of workers, so output is deterministic. A worker
+can also turn each outcome into what the caller needs of it (``run_paths``: the check command
+has it rendered there), so reports never cross between processes; a bounded window of tasks is
+in flight, so memory stays flat whatever the number of files.
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cvecheck.pipeline import check_file
 from cvecheck.results import FileOutcome, InputError, Issue, Location
@@ -24,7 +28,16 @@ from cvecheck.waivers import WaiverPolicy
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["PARALLEL_THRESHOLD", "FileOutcome", "check_one", "check_paths", "expand_inputs"]
+__all__ = [
+    "PARALLEL_THRESHOLD",
+    "FileOutcome",
+    "check_one",
+    "check_paths",
+    "expand_inputs",
+    "run_paths",
+]
+
+T = TypeVar("T")
 
 PROGRAMME_SUFFIXES = (".yaml", ".yml")
 PARALLEL_THRESHOLD = 200
@@ -92,20 +105,58 @@ def check_paths(
     policy: WaiverPolicy | None = None,
 ) -> Iterator[FileOutcome]:
     """Check each path, in order. With jobs > 1 and enough files, use worker processes."""
+    rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
+    for outcome in run_paths(
+        paths, ruleset, _without_rules, today=today, jobs=jobs, rule_dirs=rule_dirs, policy=policy
+    ):
+        if outcome.report is not None:
+            outcome = replace(outcome, report=replace(outcome.report, rules=rules))
+        yield outcome
+
+
+def _without_rules(outcome: FileOutcome, position: int) -> FileOutcome:
+    # Every report carries the same rule models; sending them back for each file would cost
+    # more than checking it. The parent puts its own back.
+    if outcome.report is None:
+        return outcome
+    return replace(outcome, report=replace(outcome.report, rules={}))
+
+
+CHUNK = 16
+"""Files a worker checks per task, at most: a task's results wait whole in memory until sent."""
+WINDOW = 3
+"""Tasks in flight per worker: enough that no worker waits for the next, few enough that the
+results waiting to be written stay a few dozen files."""
+
+
+def run_paths(
+    paths: Sequence[Path],
+    ruleset: RuleSet,
+    each: Callable[[FileOutcome, int], T],
+    *,
+    today: date,
+    jobs: int = 1,
+    rule_dirs: Sequence[Path] | None = None,
+    policy: WaiverPolicy | None = None,
+) -> Iterator[T]:
+    """Check each path and give ``each(outcome, position)`` of it, in order, as soon as the
+    files before it are done. With jobs > 1 and enough files, the files are checked and
+    ``each`` runs in worker processes (``each`` must then be picklable, and what it returns
+    small: it is all that comes back), and no more than a window of tasks is in flight."""
     workers = min(jobs, os.cpu_count() or 1, len(paths))
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        for path in paths:
-            yield check_one(path, ruleset, today, policy)
+        for position, path in enumerate(paths):
+            yield each(check_one(path, ruleset, today, policy), position)
         return
-    from concurrent.futures import ProcessPoolExecutor  # only here: it costs ~10 ms to import
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor  # ~10 ms to import: only here
 
-    # Chunks of at most 64 files: a worker holds a whole chunk of reports before sending it,
-    # so larger chunks cost memory (80 MiB at 70 rules with chunks of 600) and gain nothing.
-    chunk = max(1, min(64, len(paths) // (workers * 8)))
-    rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
+    size = max(1, min(CHUNK, len(paths) // (workers * 8)))
+    tasks = iter([(start, paths[start : start + size]) for start in range(0, len(paths), size)])
     kept = tuple(compiled.id for compiled in ruleset.rules)
     import signal
 
+    pending: deque[Future[list[Any]]] = deque()
     # No signal handler may run while workers are forked: a child would inherit it half run.
     # Signals wait until the pool is up (each worker unblocks them once its handlers are set).
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
@@ -113,16 +164,20 @@ def check_paths(
         pool = ProcessPoolExecutor(
             max_workers=workers,
             initializer=_init_worker,
-            initargs=(rule_dirs, today, kept, policy),
+            initargs=(rule_dirs, today, kept, policy, each),
         )
-        checked = pool.map(_check_in_worker, paths, chunksize=chunk)
+        for start, chunk in itertools.islice(tasks, workers * WINDOW):
+            pending.append(pool.submit(_run_in_worker, start, chunk))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
-        for outcome in checked:
-            if outcome.report is not None:
-                outcome = replace(outcome, report=replace(outcome.report, rules=rules))
-            yield outcome
+        while pending:
+            done = pending.popleft().result()
+            for start, chunk in itertools.islice(tasks, 1):
+                pending.append(pool.submit(_run_in_worker, start, chunk))
+            done.reverse()  # handed on one at a time, so each is freed once written
+            while done:
+                yield done.pop()
     except BaseException:
         # A signal, an error or a reader that stopped early: the workers must not go on alone.
         _stop_workers(pool)
@@ -152,6 +207,7 @@ def _init_worker(
     today: date,
     kept: Sequence[str],
     policy: WaiverPolicy | None,
+    each: Callable[[FileOutcome, int], object],
 ) -> None:
     import signal
 
@@ -167,17 +223,17 @@ def _init_worker(
     _WORKER_STATE["ruleset"] = keep_only(ruleset, kept)
     _WORKER_STATE["today"] = today
     _WORKER_STATE["policy"] = policy
+    _WORKER_STATE["each"] = each
 
 
-def _check_in_worker(path: Path) -> FileOutcome:
+def _run_in_worker(start: int, paths: Sequence[Path]) -> list[Any]:
     ruleset = _WORKER_STATE["ruleset"]
     today = _WORKER_STATE["today"]
     policy = _WORKER_STATE["policy"]
-    assert isinstance(ruleset, RuleSet) and isinstance(today, date)
+    each = _WORKER_STATE["each"]
+    assert isinstance(ruleset, RuleSet) and isinstance(today, date) and callable(each)
     assert policy is None or isinstance(policy, WaiverPolicy)
-    outcome = check_one(path, ruleset, today, policy)
-    if outcome.report is None:
-        return outcome
-    # Every report carries the same rule models; sending them back for each file would cost
-    # more than checking it. The parent puts its own back.
-    return replace(outcome, report=replace(outcome.report, rules={}))
+    return [
+        each(check_one(path, ruleset, today, policy), position)
+        for position, path in enumerate(paths, start)
+    ]

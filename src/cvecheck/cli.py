@@ -35,6 +35,7 @@ from cvecheck.results import (
 if TYPE_CHECKING:  # loaded when a command needs them: --help and --version must stay fast
     from cvecheck.config import Settings
     from cvecheck.output import Outputs
+    from cvecheck.reporters import Rendered, Rendering
     from cvecheck.reporters.layout import Terminal
     from cvecheck.reporters.table import Detail
     from cvecheck.rules import RuleSet
@@ -433,11 +434,12 @@ def check(
     view = _View(
         [_terminal(color, target is None) for target in targets], Detail(quiet, statistics)
     )
+    job = _rendering(chosen, view, settings)
     if from_stdin:
-        outcomes: Iterator[FileOutcome] = _from_stdin(stdin_name, ruleset, _today(today), policy)
+        rendered = _from_stdin(stdin_name, ruleset, _today(today), policy, job)
     else:
-        outcomes = _checked(paths, jobs, ruleset, settings.rule_dirs, _today(today), policy)
-    code = _check_and_render(outcomes, chosen, targets, view, settings)
+        rendered = _checked(paths, jobs, ruleset, settings.rule_dirs, _today(today), policy, job)
+    code = _check_and_render(rendered, job, targets, ruleset)
     if input_issues:
         raise typer.Exit(EXIT_INVALID)
     raise typer.Exit(EXIT_OK if settings.exit_zero and code == EXIT_GAPS else code)
@@ -468,8 +470,8 @@ class _View:
 
 
 def _from_stdin(
-    name: str, ruleset: RuleSet, today: date, policy: WaiverPolicy | None = None
-) -> Iterator[FileOutcome]:
+    name: str, ruleset: RuleSet, today: date, policy: WaiverPolicy | None, job: Rendering
+) -> Iterator[Rendered]:
     """The one programme read from standard input, reported under ``name``."""
     from cvecheck.loader import MAX_FILE_BYTES, decode
     from cvecheck.pipeline import check_text
@@ -494,40 +496,46 @@ def _from_stdin(
         outcome = FileOutcome(name, None, tuple(error.issues))
     for issue in outcome.issues:
         _echo_issue(issue)
-    yield outcome
+    yield job(outcome, 0)
+
+
+def _rendering(chosen: Sequence[str], view: _View, settings: Settings) -> Rendering:
+    """The job that renders each file in every chosen format, where the file is checked."""
+    from cvecheck.reporters import Rendering, View
+
+    views = [View(terminal, view.detail) for terminal in view.terminals]
+    return Rendering(
+        tuple(zip(chosen, views, strict=True)), settings.threshold, settings.fail_on_questions
+    )
 
 
 def _check_and_render(
-    outcomes: Iterator[FileOutcome],
-    chosen: Sequence[str],
+    rendered: Iterator[Rendered],
+    job: Rendering,
     targets: Sequence[Path | None],
-    view: _View,
-    settings: Settings,
+    ruleset: RuleSet,
 ) -> int:
-    """Hand each file's outcome to every renderer as soon as it is known; the exit code of the
-    run (2 when a file could not be checked)."""
+    """Write each file's parts, in every format, as soon as the files before it are done; the
+    exit code of the run (2 when a file could not be checked)."""
     from cvecheck.reporters import report_renderer
 
-    renderers = [
-        report_renderer(fmt, terminal, detail=view.detail)
-        for fmt, terminal in zip(chosen, view.terminals, strict=True)
-    ]
+    rules = {compiled.id: compiled.rule for compiled in ruleset.rules}
     code = EXIT_OK
     with _opened(targets) as sinks:
-        for index, renderer in enumerate(renderers):
-            sinks.write(index, renderer.start())
-        for outcome in outcomes:
-            for index, renderer in enumerate(renderers):
-                sinks.write(index, renderer.file(outcome))
-            if outcome.report is None:
-                file_code = EXIT_INVALID
-            else:
-                file_code = outcome.report.exit_code(
-                    settings.threshold, questions=settings.fail_on_questions
-                )
-            code = max(code, file_code)
-        for index, renderer in enumerate(renderers):
-            sinks.write(index, renderer.finish())
+        streams = [
+            sinks.stream(
+                index, report_renderer(name, view.terminal, detail=view.detail, rules=rules)
+            )
+            for index, (name, view) in enumerate(job.formats)
+        ]
+        for stream in streams:
+            stream.begin()
+        for done in rendered:
+            for stream, part in zip(streams, done.parts, strict=True):
+                stream.add(part)
+            code = max(code, done.code)
+        for stream in streams:
+            stream.end()
     return code
 
 
@@ -571,10 +579,19 @@ def compare(
     ruleset = _ruleset(rules)
     paths, input_issues = _expand(inputs)
     _refuse_overwrites([target], paths)
-    outcomes = list(_checked(paths, jobs, ruleset, rules or None, _today(today)))
-    text = render(Command.COMPARE, name, outcomes, terminal=_terminal(color, target is None))
+    from cvecheck.reporters import Rendering, View
+    from cvecheck.reporters.matrix import Entry, assemble
+
+    # Each proposal is kept as its row of counts, made where it was checked.
+    job = Rendering((("matrix", View()),))
+    entries: list[Entry] = [
+        done.parts[0].tally
+        for done in _checked(paths, jobs, ruleset, rules or None, _today(today), None, job)
+    ]
+    matrix = assemble(entries)
+    text = render(Command.COMPARE, name, matrix, terminal=_terminal(color, target is None))
     _write(text, target)
-    if input_issues or any(o.report is None for o in outcomes):
+    if input_issues or any(not row.checked for row in matrix.rows):
         raise typer.Exit(EXIT_INVALID)
 
 
@@ -594,21 +611,22 @@ def _checked(
     ruleset: RuleSet,
     rule_dirs: Sequence[Path] | None,
     today: date,
-    policy: WaiverPolicy | None = None,
-) -> Iterator[FileOutcome]:
-    """Each file's outcome, in order, with a progress bar at a terminal; a file's input errors
-    go to stderr as it is checked."""
-    from cvecheck.batch import check_paths
+    policy: WaiverPolicy | None,
+    job: Rendering,
+) -> Iterator[Rendered]:
+    """Each file checked and rendered, in order, with a progress bar at a terminal; a file's
+    input errors go to stderr as it is checked."""
+    from cvecheck.batch import run_paths
     from cvecheck.progress import track
 
     workers = jobs or (os.cpu_count() or 1)
-    checked = check_paths(
-        paths, ruleset, today=today, jobs=workers, rule_dirs=rule_dirs, policy=policy
+    rendered = run_paths(
+        paths, ruleset, job, today=today, jobs=workers, rule_dirs=rule_dirs, policy=policy
     )
-    for outcome in track(checked, len(paths), lambda o: o.path, sys.stderr, os.environ):
-        for issue in outcome.issues:
+    for done in track(rendered, len(paths), lambda r: r.path, sys.stderr, os.environ):
+        for issue in done.issues:
             _echo_issue(issue)
-        yield outcome
+        yield done
 
 
 def _target(output: Path | None) -> Path | None:

@@ -3,20 +3,24 @@
 Every command that writes output writes it through ``Outputs``, so every command gives the same
 located errors. A file is written to a temporary file beside it and renamed into place when the
 command has finished, so a reader never sees half a report and a failed run leaves the old file
-as it was. An output that names one of the command's inputs, or the same file as another
-output, is refused before anything is read or written.
+as it was. A format whose head depends on every file writes its parts to unnamed temporary
+files first (``stream``) and copies them after the head. An output that names one of the
+command's inputs, or the same file as another output, is refused before anything is read or
+written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
+from cvecheck.reporters import ReportRenderer, Stream
 from cvecheck.results import InputError, Issue, Location
 
 STDOUT = "-"
@@ -66,6 +70,7 @@ class Outputs:
         self._targets = list(targets)
         self._handles: list[TextIO] = []
         self._partials: list[Path | None] = []
+        self._spools: list[IO[str]] = []
 
     def open(self) -> None:
         """Create the temporary files; raises InputError naming an output that cannot be
@@ -113,8 +118,25 @@ class Outputs:
         elif data:
             self._handles[index].write(data)
 
+    def stream(self, index: int, renderer: ReportRenderer) -> Stream:
+        """Output ``index`` written as ``renderer``'s stream of files; a part that must wait
+        for its head is spooled to an unnamed temporary file beside the output file (or in the
+        temporary folder, for standard output or a device), removed when it is closed."""
+        partial = self._partials[index]
+        folder = partial.parent if partial is not None else None
+
+        def spool() -> IO[str]:
+            made = tempfile.TemporaryFile(  # noqa: SIM115 - closed at commit or abort
+                "w+", encoding="utf-8", newline="", dir=folder
+            )
+            self._spools.append(made)
+            return made
+
+        return Stream(renderer, functools.partial(self.write, index), spool)
+
     def commit(self) -> None:
         """Put every written file in place; standard output is flushed."""
+        self._close_spools()
         issues: list[Issue] = []
         for handle, partial, target in zip(
             self._handles, self._partials, self._targets, strict=True
@@ -139,6 +161,7 @@ class Outputs:
 
     def abort(self) -> None:
         """Remove every temporary file; nothing is put in place."""
+        self._close_spools()
         for handle, partial in zip(self._handles, self._partials, strict=False):
             if partial is None:
                 continue
@@ -146,6 +169,12 @@ class Outputs:
                 handle.close()
             partial.unlink(missing_ok=True)
         self._partials = [None] * len(self._partials)
+
+    def _close_spools(self) -> None:
+        for spool in self._spools:
+            with contextlib.suppress(OSError):
+                spool.close()
+        self._spools = []
 
 
 @contextlib.contextmanager

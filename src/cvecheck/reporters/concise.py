@@ -9,15 +9,13 @@ area before it, one plain line each.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from cvecheck.escaping import one_line
+from cvecheck.reporters import Part, View
 from cvecheck.reporters.statistics import Tally, concise_lines
 from cvecheck.reporters.text import stated_text
 from cvecheck.results import FileOutcome, Location, Status
-
-if TYPE_CHECKING:
-    from cvecheck.reporters.table import Detail
 
 
 def _where(location: Location | None, file: str) -> str:
@@ -29,9 +27,14 @@ def _where(location: Location | None, file: str) -> str:
 class ConciseReport:
     """One line per finding, as each file is checked; the totals at the end."""
 
-    def __init__(self, detail: Detail | None = None) -> None:
+    streams: tuple[str, ...] = ("",)
+    head_last: bool = False
+
+    def __init__(self, view: View | None = None, rules: object = None) -> None:
+        detail = view.detail if view else None
         self._quiet = bool(detail and detail.quiet)
-        self._tally = Tally() if detail and detail.statistics else None
+        self._statistics = bool(detail and detail.statistics)
+        self._tally = Tally() if self._statistics else None
         self._gaps = 0
         self._questions = 0
         self._files = 0
@@ -40,15 +43,13 @@ class ConciseReport:
     def start(self) -> str:
         return ""
 
-    def file(self, outcome: FileOutcome) -> str:
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        """The file's lines; its tally is (checked, gaps, questions, its statistics)."""
         report = outcome.report
         if report is None:
-            self._broken += 1
-            return ""
-        self._files += 1
-        if self._tally is not None:
-            self._tally.add(report)
+            return Part(("",), (False, 0, 0, None))
         lines: list[str] = []
+        gaps = questions = 0
         for result in report.with_status(Status.GAP, Status.CANNOT_ASSESS, Status.ERROR):
             severity = report.rules[result.rule_id].severity.value
             for gap in result.gaps:
@@ -57,13 +58,13 @@ class ConciseReport:
                 lines.append(
                     f"{_where(gap.location, report.file)}: {result.rule_id} {severity} gap: {message}"
                 )
-                self._gaps += 1
+                gaps += 1
             for question in result.questions:
                 lines.append(
                     f"{_where(question.location, report.file)}: {result.rule_id} {severity} "
                     f"question: {question.message}"
                 )
-                self._questions += 1
+                questions += 1
             if result.status is Status.ERROR:
                 lines.append(
                     f"{_where(result.location, report.file)}: {result.rule_id} {severity} "
@@ -72,9 +73,20 @@ class ConciseReport:
         for notice in report.notices:
             rule = notice.rule or "-"
             lines.append(f"{_where(notice.location, report.file)}: {rule} notice: {notice.message}")
-        return "" if self._quiet else "".join(one_line(line) + "\n" for line in lines)
+        text = "" if self._quiet else "".join(one_line(line) + "\n" for line in lines)
+        found = Tally.of(report) if self._statistics else None
+        return Part((text,), (True, gaps, questions, found))
 
-    def finish(self) -> str:
+    def keep(self, tally: tuple[bool, int, int, Tally | None]) -> None:
+        checked, gaps, questions, found = tally
+        self._files += checked
+        self._broken += not checked
+        self._gaps += gaps
+        self._questions += questions
+        if self._tally is not None and found is not None:
+            self._tally.merge(found)
+
+    def finish(self) -> Sequence[str]:
         files = f"{self._files} file" + ("" if self._files == 1 else "s")
         broken = f"; {self._broken} could not be checked" if self._broken else ""
         gaps = f"{self._gaps} gap" + ("" if self._gaps == 1 else "s")
@@ -84,4 +96,4 @@ class ConciseReport:
             if self._tally is not None
             else ""
         )
-        return f"{statistics}Found {gaps} and {questions} in {files}{broken}.\n"
+        return (f"{statistics}Found {gaps} and {questions} in {files}{broken}.\n",)

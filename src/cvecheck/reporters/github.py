@@ -12,7 +12,10 @@ Values are escaped as GitHub's toolkit does: ``%``, CR and LF in the message; th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cvecheck.escaping import github_data, github_property
+from cvecheck.reporters import Part
 from cvecheck.reporters.document import reference
 from cvecheck.results import FileOutcome, Location, Report, Status
 
@@ -21,12 +24,18 @@ _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 class GithubAnnotations:
-    """Workflow commands, one file at a time."""
+    """Workflow commands, one file at a time; nothing kept."""
+
+    streams: tuple[str, ...] = ("",)
+    head_last: bool = False
+
+    def __init__(self, view: object = None, rules: object = None) -> None:
+        pass
 
     def start(self) -> str:
         return ""
 
-    def file(self, outcome: FileOutcome) -> str:
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
         if outcome.report is None:
             lines = [
                 command("error", issue.location, "cvecheck: invalid programme file", issue.message)
@@ -34,10 +43,13 @@ class GithubAnnotations:
             ]
         else:
             lines = _report(outcome.report)
-        return "".join(line + "\n" for line in lines)
+        return Part(("".join(line + "\n" for line in lines),))
 
-    def finish(self) -> str:
-        return ""
+    def keep(self, tally: object) -> None:
+        pass
+
+    def finish(self) -> Sequence[str]:
+        return ("",)
 
 
 def _report(report: Report) -> list[str]:

@@ -11,6 +11,7 @@ holding what the JSON records of each rule.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cvecheck import __version__
 from cvecheck.questions import Question, open_questions
+from cvecheck.reporters import Part, jsonstream
 from cvecheck.results import (
     Coverage,
     Evidence,
@@ -76,40 +78,103 @@ def render(outcomes: Sequence[FileOutcome[RecordedRule]]) -> str:
 
 def document(outcomes: Sequence[FileOutcome[RecordedRule]]) -> dict[str, Any]:
     """The whole run as plain data."""
-    totals = dict.fromkeys((s.value for s in Status), 0)
+    run = _Run()
     for outcome in outcomes:
-        if outcome.report is not None:
-            for status, count in outcome.report.counts().items():
-                totals[status.value] += count
-    rulesets = sorted({o.report.ruleset_version for o in outcomes if o.report is not None})
-    packs = {
-        identity.digest: identity
-        for o in outcomes
-        if o.report is not None
-        for identity in o.report.rule_packs
-    }
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "cvecheck", "version": __version__},
-        "ruleset": {
-            "version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets),
-            "packs": [
-                {
-                    "name": p.name,
-                    "version": p.version,
-                    "sha256": p.digest,
-                    "shipped": p.shipped,
-                }
-                for p in packs.values()
-            ],
-        },
-        "summary": {
-            "files": len(outcomes),
-            "invalid_files": sum(1 for o in outcomes if o.report is None),
-            "results": totals,
-        },
-        "files": [_file(outcome) for outcome in outcomes],
-    }
+        run.keep(_tally(outcome))
+    return run.head() | {"files": [_file(outcome) for outcome in outcomes]}
+
+
+_Tally = tuple[tuple[int, ...] | None, str, tuple[PackIdentity, ...]]
+"""What the summary needs of a file: its count of each status (None when it could not be
+checked), its rule set version and its rule packs."""
+
+
+def _tally(outcome: FileOutcome[RecordedRule]) -> _Tally:
+    report = outcome.report
+    if report is None:
+        return None, "", ()
+    counts = report.counts()
+    return tuple(counts.get(s, 0) for s in Status), report.ruleset_version, report.rule_packs
+
+
+class _Run:
+    """The summary of a run, kept from each file's tally: everything before the files."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.invalid = 0
+        self.totals = dict.fromkeys((s.value for s in Status), 0)
+        self.rulesets: set[str] = set()
+        self.packs: dict[str, PackIdentity] = {}
+
+    def keep(self, tally: _Tally) -> None:
+        counts, ruleset, packs = tally
+        self.files += 1
+        if counts is None:
+            self.invalid += 1
+            return
+        for status, count in zip(Status, counts, strict=True):
+            self.totals[status.value] += count
+        self.rulesets.add(ruleset)
+        for identity in packs:
+            self.packs[identity.digest] = identity
+
+    def head(self) -> dict[str, Any]:
+        rulesets = sorted(self.rulesets)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "cvecheck", "version": __version__},
+            "ruleset": {
+                "version": rulesets[0] if len(rulesets) == 1 else "+".join(rulesets),
+                "packs": [
+                    {
+                        "name": p.name,
+                        "version": p.version,
+                        "sha256": p.digest,
+                        "shipped": p.shipped,
+                    }
+                    for p in self.packs.values()
+                ],
+            },
+            "summary": {
+                "files": self.files,
+                "invalid_files": self.invalid,
+                "results": dict(self.totals),
+            },
+        }
+
+
+class JsonReport:
+    """The JSON report as a stream: each file's entry as it is checked, spooled, and the
+    summary before them when the run ends; the same bytes as ``render``."""
+
+    streams: tuple[str, ...] = (jsonstream.SEPARATOR,)
+    head_last: bool = True
+
+    def __init__(self, view: object = None, rules: object = None) -> None:
+        self._run = _Run()
+
+    def part(self, outcome: FileOutcome[RecordedRule], position: int = 0) -> Part:
+        return Part((jsonstream.item(_file(outcome), _indent()),), _tally(outcome))
+
+    def keep(self, tally: _Tally) -> None:
+        self._run.keep(tally)
+
+    def start(self) -> str:
+        return self._frame()[0]
+
+    def finish(self) -> Sequence[str]:
+        return (self._frame()[1],)
+
+    def _frame(self) -> list[str]:
+        document = self._run.head() | {"files": jsonstream.marker(0)}
+        return jsonstream.frame(document, (self._run.files > 0,))[0]
+
+
+@functools.cache
+def _indent() -> str:
+    """How deep a file's entry sits in the document."""
+    return jsonstream.frame(_Run().head() | {"files": jsonstream.marker(0)}, (True,))[1][0]
 
 
 def _file(outcome: FileOutcome[RecordedRule]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from cvecheck import __version__
 from cvecheck.escaping import xml as clean
+from cvecheck.reporters import Part
 from cvecheck.reporters.document import reference
 from cvecheck.reporters.text import where
 from cvecheck.results import FileOutcome, Report, RuleResult, Status
@@ -38,6 +39,53 @@ def render(outcomes: Sequence[FileOutcome]) -> str:
     _count(root, list(root))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+class JunitReport:
+    """The JUnit XML as a stream: each file's suite as it is checked, spooled, and the root
+    with the run's counts before them when the run ends; the same bytes as ``render``."""
+
+    streams: tuple[str, ...] = ("\n  ",)
+    head_last: bool = True
+
+    def __init__(self, view: object = None, rules: object = None) -> None:
+        self._totals = dict.fromkeys(_COUNTED, 0)
+        self._suites = 0
+
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        suite = (
+            _report_suite(outcome.report) if outcome.report is not None else _invalid_suite(outcome)
+        )
+        ET.indent(suite, space="  ", level=1)
+        counts = tuple(int(suite.get(name, "0")) for name in _COUNTED)
+        return Part((ET.tostring(suite, encoding="unicode"),), counts)
+
+    def keep(self, tally: tuple[int, ...]) -> None:
+        self._suites += 1
+        for name, count in zip(_COUNTED, tally, strict=True):
+            self._totals[name] += count
+
+    def start(self) -> str:
+        return self._frame()[0]
+
+    def finish(self) -> Sequence[str]:
+        return (self._frame()[1],)
+
+    def _frame(self) -> tuple[str, str]:
+        root = ET.Element("testsuites", name="cvecheck", time="0")
+        for name in _COUNTED:
+            root.set(name, str(self._totals[name]))
+        if self._suites:
+            ET.SubElement(root, _PLACE)
+        ET.indent(root, space="  ")
+        text = _DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+        head, _, tail = text.partition(f"<{_PLACE} />")
+        return head, tail
+
+
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_PLACE = "cvecheck-suites"
+"""Where the suites go in the root written last (no suite is named so: names are attributes)."""
 
 
 def _suite(name: str) -> ET.Element:

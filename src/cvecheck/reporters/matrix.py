@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cvecheck.escaping import csv_cell, markdown, markdown_code, one_line
 from cvecheck.escaping import html as escape
 from cvecheck.questions import open_questions
-from cvecheck.reporters import layout
+from cvecheck.reporters import Part, View, layout
 from cvecheck.reporters.layout import Terminal
 from cvecheck.results import Coverage, FileOutcome, Issue, Status
 
@@ -73,51 +73,97 @@ class Matrix:
         return tuple(summed)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the matrix keeps of one proposal: its areas' counts, never its report."""
+
+    path: str
+    name: str = ""
+    areas: tuple[tuple[str, Coverage], ...] = ()
+    """(focus or section, the area's coverage), in the report's order."""
+    gaps: int = 0
+    questions: int = 0
+    error: str = ""
+    note: str = ""
+
+
+def entry(outcome: FileOutcome) -> Entry:
+    """One proposal's line of the matrix, from its outcome."""
+    report = outcome.report
+    if report is None:
+        first = outcome.issues[0] if outcome.issues else None
+        error = _issue_text(first) if first else "could not be checked"
+        return Entry(one_line(outcome.path), error=one_line(error))
+    areas = tuple(("focus", c) for c in report.focus_coverage) + tuple(
+        ("section", c) for c in report.section_coverage
+    )
+    note = "out of scope: primary prevention only" if report.scope == "primary_only" else ""
+    return Entry(
+        one_line(outcome.path),
+        one_line(report.programme_name),
+        areas,
+        report.counts()[Status.GAP],
+        len(open_questions(report)),
+        note=note,
+    )
+
+
 def build(outcomes: Sequence[FileOutcome]) -> Matrix:
     """The matrix of a run. Columns follow the rule packs' order (focus areas first)."""
+    return assemble([entry(outcome) for outcome in outcomes])
+
+
+def assemble(entries: Sequence[Entry]) -> Matrix:
+    """The matrix of a run from each proposal's entry."""
     columns: dict[tuple[str, str], Column] = {}
-    for outcome in outcomes:
-        if outcome.report is not None:
-            for kind, group in (
-                ("focus", outcome.report.focus_coverage),
-                ("section", outcome.report.section_coverage),
-            ):
-                for coverage in group:
-                    columns.setdefault(
-                        (kind, coverage.key),
-                        Column(kind, one_line(coverage.key), one_line(coverage.title)),
-                    )
+    for line in entries:
+        for kind, coverage in line.areas:
+            columns.setdefault(
+                (kind, coverage.key),
+                Column(kind, one_line(coverage.key), one_line(coverage.title)),
+            )
     rows: list[Row] = []
-    for outcome in outcomes:
-        report = outcome.report
-        if report is None:
-            first = outcome.issues[0] if outcome.issues else None
-            error = _issue_text(first) if first else "could not be checked"
+    for line in entries:
+        if line.error:
             empty = tuple(
                 Coverage(c.key, c.title, dict.fromkeys(Status, 0)) for c in columns.values()
             )
-            rows.append(Row(one_line(outcome.path), "", empty, error=one_line(error)))
+            rows.append(Row(line.path, "", empty, error=line.error))
             continue
-        found = {("focus", c.key): c for c in report.focus_coverage} | {
-            ("section", c.key): c for c in report.section_coverage
-        }
+        found = {(kind, c.key): c for kind, c in line.areas}
         cells = tuple(
             found.get(key, Coverage(column.key, column.title, dict.fromkeys(Status, 0)))
             for key, column in columns.items()
         )
-        counts = report.counts()
-        note = "out of scope: primary prevention only" if report.scope == "primary_only" else ""
-        rows.append(
-            Row(
-                one_line(outcome.path),
-                one_line(report.programme_name),
-                cells,
-                counts[Status.GAP],
-                len(open_questions(report)),
-                note=note,
-            )
-        )
+        rows.append(Row(line.path, line.name, cells, line.gaps, line.questions, note=line.note))
     return Matrix(tuple(columns.values()), tuple(rows))
+
+
+def _matrix(given: Matrix | Sequence[FileOutcome]) -> Matrix:
+    return given if isinstance(given, Matrix) else build(given)
+
+
+class MatrixReport:
+    """``check --format matrix``: the comparison matrix, kept one entry per file."""
+
+    streams: tuple[str, ...] = ("",)
+    head_last: bool = False
+
+    def __init__(self, view: View | None = None, rules: object = None) -> None:
+        self._terminal = view.terminal if view else None
+        self._entries: list[Entry] = []
+
+    def start(self) -> str:
+        return ""
+
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        return Part(("",), entry(outcome))
+
+    def keep(self, tally: Entry) -> None:
+        self._entries.append(tally)
+
+    def finish(self) -> Sequence[str]:
+        return (render_table(assemble(self._entries), self._terminal),)
 
 
 def _issue_text(issue: Issue) -> str:
@@ -174,11 +220,11 @@ def _heading(matrix: Matrix) -> str:
 # --- terminal table ----------------------------------------------------------------------------
 
 
-def render_table(outcomes: Sequence[FileOutcome], terminal: Terminal | None = None) -> str:
+def render_table(outcomes: Matrix | Sequence[FileOutcome], terminal: Terminal | None = None) -> str:
     """The matrix for a terminal: one row per proposal when that fits; else one row per area
     with the proposals numbered; else each proposal as a block of "area value" pairs."""
     terminal = terminal or Terminal()
-    matrix = build(outcomes)
+    matrix = _matrix(outcomes)
     headers = (
         ["proposal"] + [c.key.replace("-", "\n") for c in matrix.columns] + ["gaps", "questions"]
     )
@@ -266,9 +312,9 @@ def _kind_label(column: Column) -> str:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def render_csv(outcomes: Sequence[FileOutcome]) -> str:
+def render_csv(outcomes: Matrix | Sequence[FileOutcome]) -> str:
     """One line per proposal; for each area its coverage (0 to 1, empty when n/a) and counts."""
-    matrix = build(outcomes)
+    matrix = _matrix(outcomes)
     header = ["file", "programme", "status", "error"]
     for column in matrix.columns:
         prefix = f"{column.kind}:{column.key}"
@@ -304,8 +350,8 @@ def render_csv(outcomes: Sequence[FileOutcome]) -> str:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def render_markdown(outcomes: Sequence[FileOutcome]) -> str:
-    matrix = build(outcomes)
+def render_markdown(outcomes: Matrix | Sequence[FileOutcome]) -> str:
+    matrix = _matrix(outcomes)
     headers = ["Proposal", *(markdown(c.title) for c in matrix.columns), "Gaps", "Questions"]
     lines = [f"## {_heading(matrix)}", ""]
     lines.append("| " + " | ".join(headers) + " |")
@@ -374,8 +420,8 @@ _KEYS = (
 )
 
 
-def render_html(outcomes: Sequence[FileOutcome]) -> str:
-    matrix = build(outcomes)
+def render_html(outcomes: Matrix | Sequence[FileOutcome]) -> str:
+    matrix = _matrix(outcomes)
     focus = [c for c in matrix.columns if c.kind == "focus"]
     sections = [c for c in matrix.columns if c.kind == "section"]
     heading = escape(_heading(matrix))

@@ -22,14 +22,17 @@ alert, so the ``sarif-github`` format keeps only open gaps, with the full rule l
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
 from cvecheck import __version__
 from cvecheck.escaping import markdown as md
+from cvecheck.reporters import Part, jsonstream
 from cvecheck.results import (
     FileOutcome,
     Finding,
@@ -76,21 +79,50 @@ def sarif_log(outcomes: Sequence[FileOutcome], *, open_gaps_only: bool) -> dict[
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for artifact_index, outcome in enumerate(outcomes):
-        if outcome.report is None:
-            notifications += [
-                _issue_notification(outcome.path, issue, artifact_index) for issue in outcome.issues
-            ]
-            continue
-        report = outcome.report
-        if report.scope_note:
-            notifications.append(_scope(report, artifact_index))
-        for result in report.results:
-            if result.status is Status.ERROR:
-                notifications.append(_rule_error(report, result, index, artifact_index))
-            elif not open_gaps_only or result.status is Status.GAP:
-                results.append(_result(report, result, index, artifact_index))
-        notifications += [_notice(report.file, n, artifact_index) for n in report.notices]
+        found, noted = _file_items(outcome, index, artifact_index, open_gaps_only)
+        results += found
+        notifications += noted
     rulesets = sorted({r.ruleset_version for r in reports})
+    return _log(
+        [_descriptor(rules[rule_id], section_titles) for rule_id in rules],
+        not any(n["level"] == "error" for n in notifications),
+        notifications,
+        artifacts,
+        results,
+        "+".join(rulesets),
+    )
+
+
+def _file_items(
+    outcome: FileOutcome, index: Mapping[str, int], artifact_index: int, open_gaps_only: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One file's results and tool execution notifications."""
+    if outcome.report is None:
+        return [], [
+            _issue_notification(outcome.path, issue, artifact_index) for issue in outcome.issues
+        ]
+    report = outcome.report
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    if report.scope_note:
+        notifications.append(_scope(report, artifact_index))
+    for result in report.results:
+        if result.status is Status.ERROR:
+            notifications.append(_rule_error(report, result, index, artifact_index))
+        elif not open_gaps_only or result.status is Status.GAP:
+            results.append(_result(report, result, index, artifact_index))
+    notifications += [_notice(report.file, n, artifact_index) for n in report.notices]
+    return results, notifications
+
+
+def _log(
+    descriptors: list[dict[str, Any]],
+    successful: bool,
+    notifications: list[Any],
+    artifacts: list[Any],
+    results: list[Any],
+    ruleset_version: str,
+) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -101,25 +133,128 @@ def sarif_log(outcomes: Sequence[FileOutcome], *, open_gaps_only: bool) -> dict[
                         "name": "cvecheck",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [_descriptor(rules[rule_id], section_titles) for rule_id in rules],
+                        "rules": descriptors,
                     }
                 },
                 "automationDetails": {"id": AUTOMATION_ID},
                 "invocations": [
                     {
-                        "executionSuccessful": not any(
-                            n["level"] == "error" for n in notifications
-                        ),
+                        "executionSuccessful": successful,
                         "toolExecutionNotifications": notifications,
                     }
                 ],
                 "artifacts": artifacts,
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                "properties": {"rulesetVersion": "+".join(rulesets)},
+                "properties": {"rulesetVersion": ruleset_version},
             }
         ],
     }
+
+
+_NOTIFICATIONS, _ARTIFACTS, _RESULTS = 0, 1, 2
+"""The log's three streams of per-file items, in the order they appear in it."""
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """What the head of the log needs of one file."""
+
+    rules: tuple[str, ...] | None
+    """The ids of the file's rules, sorted (None when it could not be checked)."""
+    sections: tuple[tuple[str, str], ...]
+    ruleset_version: str
+    failed: bool
+    """A notification at level error: a file that could not be checked, a broken rule."""
+    sizes: tuple[int, int, int]
+    """How many notifications, artifacts and results the file gave."""
+
+
+class SarifReport:
+    """The SARIF log as a stream: each file's notifications, artifact and results as it is
+    checked, spooled, and the rule descriptors before them when the run ends; the same bytes
+    as ``render``. Every report of a run holds the same rules (one rule set), so each file's
+    results point at the right descriptor on their own. ``rules`` (the run's rules by id)
+    gives the descriptors."""
+
+    streams: tuple[str, ...] = (jsonstream.SEPARATOR,) * 3
+    head_last: bool = True
+    open_gaps_only = False
+
+    def __init__(self, view: object = None, rules: Mapping[str, Rule] | None = None) -> None:
+        self._rules = rules or {}
+        self._seen: tuple[str, ...] | None = None
+        self._sections: dict[str, str] = {}
+        self._rulesets: set[str] = set()
+        self._successful = True
+        self._sizes = [0, 0, 0]
+
+    def part(self, outcome: FileOutcome, position: int) -> Part:
+        report = outcome.report
+        ids = tuple(sorted(report.rules)) if report is not None else ()
+        index = {rule_id: number for number, rule_id in enumerate(ids)}
+        results, notifications = _file_items(outcome, index, position, self.open_gaps_only)
+        indents = _indents()
+        texts = (
+            ",\n".join(jsonstream.item(n, indents[_NOTIFICATIONS]) for n in notifications),
+            jsonstream.item(_artifact(outcome), indents[_ARTIFACTS]),
+            ",\n".join(jsonstream.item(r, indents[_RESULTS]) for r in results),
+        )
+        tally = _Tally(
+            ids if report is not None else None,
+            tuple((g.key, g.title) for g in report.section_coverage) if report else (),
+            report.ruleset_version if report is not None else "",
+            any(n["level"] == "error" for n in notifications),
+            (len(notifications), 1, len(results)),
+        )
+        return Part(texts, tally)
+
+    def keep(self, tally: _Tally) -> None:
+        if tally.rules is not None:
+            if self._seen is None:
+                self._seen = tally.rules
+            elif tally.rules != self._seen:
+                raise ValueError("the reports of one SARIF log must hold the same rules")
+            self._sections.update(tally.sections)
+            self._rulesets.add(tally.ruleset_version)
+        self._successful = self._successful and not tally.failed
+        for stream, size in enumerate(tally.sizes):
+            self._sizes[stream] += size
+
+    def start(self) -> str:
+        return self._frame()[0]
+
+    def finish(self) -> Sequence[str]:
+        return self._frame()[1:]
+
+    def _frame(self) -> list[str]:
+        descriptors = [
+            _descriptor(self._rules[rule_id], self._sections) for rule_id in self._seen or ()
+        ]
+        log = _log(
+            descriptors,
+            self._successful,
+            jsonstream.marker(_NOTIFICATIONS),
+            jsonstream.marker(_ARTIFACTS),
+            jsonstream.marker(_RESULTS),
+            "+".join(sorted(self._rulesets)),
+        )
+        filled = tuple(size > 0 for size in self._sizes)
+        return jsonstream.frame(log, filled)[0]
+
+
+class CodeScanningReport(SarifReport):
+    """The ``sarif-github`` log as a stream: open gaps only."""
+
+    open_gaps_only = True
+
+
+@functools.cache
+def _indents() -> list[str]:
+    """How deep each stream's items sit in the log."""
+    marker = jsonstream.marker
+    log = _log([], True, marker(_NOTIFICATIONS), marker(_ARTIFACTS), marker(_RESULTS), "")
+    return jsonstream.frame(log, (True, True, True))[1]
 
 
 def _all_rules(reports: Sequence[Report]) -> dict[str, Rule]:

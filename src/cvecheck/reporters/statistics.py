@@ -44,6 +44,23 @@ class Tally:
                     self.focus_questions[area] += 1
         self.totals.update(report.counts())
 
+    @classmethod
+    def of(cls, report: Report) -> Tally:
+        """The counts of one report: what a worker sends back for it."""
+        tally = cls()
+        tally.add(report)
+        return tally
+
+    def merge(self, other: Tally) -> None:
+        """Add the counts of ``other`` (another file's, say) to these."""
+        self.files += other.files
+        self.gaps.update(other.gaps)
+        self.questions.update(other.questions)
+        self.focus_gaps.update(other.focus_gaps)
+        self.focus_questions.update(other.focus_questions)
+        self.titles.update(other.titles)
+        self.totals.update(other.totals)
+
     def ranked(self) -> list[str]:
         """The rules with a gap or a question, most gaps first."""
         return sorted(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cvecheck.escaping import one_line
 from cvecheck.questions import gate_count, grouped, open_questions
-from cvecheck.reporters import layout
+from cvecheck.reporters import Part, View, layout
 from cvecheck.reporters.layout import Terminal
 from cvecheck.reporters.statistics import Tally
 from cvecheck.reporters.text import (
@@ -52,44 +52,57 @@ class Detail:
 
 class TableReport:
     """The terminal report, one file at a time: each file's report as soon as it is checked,
-    then, for several files or a broken one, a summary line per file with its verdict."""
+    then, for several files or a broken one, a summary line per file with its verdict. What it
+    keeps of each file is its summary row (and, for --statistics, its counts), never the
+    report."""
 
-    def __init__(self, terminal: Terminal | None = None, detail: Detail | None = None) -> None:
-        self._terminal = terminal or Terminal()
-        self._detail = detail or Detail()
-        self._written = 0
+    head_last: bool = False
+
+    def __init__(self, view: View | None = None, rules: object = None) -> None:
+        self._terminal = (view.terminal if view else None) or Terminal()
+        self._detail = (view.detail if view else None) or Detail()
+        # Reports are separated by a blank line; quiet lines follow each other.
+        self.streams: tuple[str, ...] = ("" if self._detail.quiet else "\n\n",)
         self._rows: list[list[object]] = []
-        self._reports: list[Report] = []
+        self._statistics = Tally()
 
     def start(self) -> str:
         return ""
 
-    def file(self, outcome: FileOutcome) -> str:
-        self._rows.append(summary_row(outcome))
-        if outcome.report is None:
-            return ""
+    def part(self, outcome: FileOutcome, position: int = 0) -> Part:
+        row = summary_row(outcome)
+        report = outcome.report
+        if report is None:
+            return Part(("",), (row, None))
         if self._detail.statistics:
-            self._reports.append(outcome.report)
-            return ""
+            return Part(("",), (row, Tally.of(report)))
         if self._detail.quiet:
-            line = f"{one_line(outcome.path)}: {summary_line(outcome.report)}."
-            return (
-                self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    ")) + "\n"
-            )
-        text = ("\n\n" if self._written else "") + render_one(outcome.report, self._terminal)
-        self._written += 1
-        return self._terminal.safe(text)
+            line = f"{one_line(outcome.path)}: {summary_line(report)}."
+            text = self._terminal.safe(layout.fill(line, self._terminal.width, hanging="    "))
+            return Part((text + "\n",), (row, None))
+        return Part((self._terminal.safe(render_one(report, self._terminal)),), (row, None))
 
-    def finish(self) -> str:
+    def keep(self, tally: tuple[list[object], Tally | None]) -> None:
+        row, statistics = tally
+        self._rows.append(row)
+        if statistics is not None:
+            self._statistics.merge(statistics)
+
+    def finish(self) -> Sequence[str]:
+        return (self._finish(),)
+
+    def _finish(self) -> str:
         text = ""
+        several = len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows)
         if self._detail.statistics:
-            text = render_statistics(self._reports, self._terminal) + "\n"
-            if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+            text = render_tally(self._statistics, self._terminal) + "\n"
+            if several:
                 text += "\n" + render_summary(self._rows, self._terminal) + "\n"
             return self._terminal.safe(text)
-        if len(self._rows) > 1 or any(row[1] == "invalid" for row in self._rows):
+        written = any(row[1] != "invalid" for row in self._rows)
+        if several:
             gap = "\n" if self._detail.quiet else "\n\n"
-            text = (gap if self._written or self._detail.quiet else "") + render_summary(
+            text = (gap if written or self._detail.quiet else "") + render_summary(
                 self._rows, self._terminal
             )
         if self._detail.quiet:
