@@ -100,6 +100,23 @@ def test_a_cold_cache_gives_the_same_output_as_a_warm_one(tmp_path: Path, warm_c
         assert "pydantic" in cold[2] and "pydantic" not in warm[2]
 
 
+def test_checking_a_clean_file_imports_no_pydantic_and_a_broken_one_does(
+    tmp_path: Path, warm_cache: Path
+) -> None:
+    """The whole `check` command on a clean file, from a warm cache, stays on the plain path;
+    a file the schema refuses builds the models to explain itself (so the probe can tell)."""
+    clean = tmp_path / "clean.yaml"
+    clean.write_text('schema_version: "1"\nprogramme:\n  name: Riverside\n', encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text('schema_version: "1"\nprogramme:\n  nmae: Riverside\n', encoding="utf-8")
+    pack = ["--rules", str(REPORTING_PACK)]
+    code, out, modules = _probe(["check", *pack, str(clean)], warm_cache)
+    assert code in (0, 1) and "clean.yaml" in out
+    assert "pydantic" not in modules
+    code, _, modules = _probe(["check", *pack, str(broken)], warm_cache)
+    assert code == 2 and "pydantic" in modules
+
+
 runner = CliRunner(env={"COLUMNS": "80"})
 COMMANDS = [info.name or info.callback.__name__ for info in app.registered_commands]  # type: ignore[union-attr]
 
