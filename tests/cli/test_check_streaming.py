@@ -52,11 +52,8 @@ def run(
     return {name: (out / name).read_bytes() for name in formats}
 
 
-def test_two_workers_write_the_bytes_one_process_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "programmes"
-    programmes(folder, batch.PARALLEL_THRESHOLD + 13)
+def count_submits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Two cores, and the number of files in each task sent to a worker, as they are sent."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     submitted: list[int] = []
     submit = ProcessPoolExecutor.submit
@@ -66,6 +63,15 @@ def test_two_workers_write_the_bytes_one_process_writes(
         return submit(self, *args, **kwargs)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    return submitted
+
+
+def test_two_workers_write_the_bytes_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "programmes"
+    programmes(folder, batch.PARALLEL_THRESHOLD + 13)
+    submitted = count_submits(monkeypatch)
     one = run(folder, tmp_path / "one", 1)
     assert not submitted
     two = run(folder, tmp_path / "two", 2)
@@ -84,15 +90,7 @@ def test_the_batch_keeps_a_window_of_files_in_flight(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = programmes(tmp_path / "programmes", 300)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    submitted: list[int] = []
-    submit = ProcessPoolExecutor.submit
-
-    def counted(self: ProcessPoolExecutor, *args: Any, **kwargs: Any) -> Any:
-        submitted.append(len(args[2]))
-        return submit(self, *args, **kwargs)
-
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    submitted = count_submits(monkeypatch)
     job = Rendering((("json", View()),))
     window = (2 * batch.WINDOW + 1) * batch.CHUNK  # the window, and the task that refills it
     done = batch.run_paths(
