@@ -765,7 +765,8 @@ def init(
     """Write a commented template of a programme description to fill in.
 
     Every field is commented out ("not stated"), so checking the template gives the questions
-    to answer; remove the '# ' in front of a field to fill it in. Existing files are never overwritten unless --force is given.
+    to answer; remove the '# ' in front of a field to fill it in. Existing files are never
+    overwritten unless --force is given.
     """
     from cvecheck.results import Location
     from cvecheck.template import DEFAULT_SCHEMA_REF, programme_template, schema_text
